@@ -1,0 +1,98 @@
+"""Engage: the resident engagement platform of a local strategic partnership."""
+
+import logging
+import secrets
+
+from flask import Flask, g, request
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+
+from engage import config
+from engage.extensions import babel, csrf, db, init_celery, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config.INSTANCE), static_folder="static")
+    app.config.update(config.from_environment())
+    app.config.update(overrides or {})
+    logging.basicConfig(level=logging.INFO)
+    _templates(app)
+    _extensions(app)
+    _blueprints(app)
+    _security_headers(app)
+    from engage import cli, i18n, pages
+
+    i18n.init_app(app)
+    pages.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(config.ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+
+def _extensions(app: Flask) -> None:
+    from engage.accounts import services as accounts
+    from engage.notices import services as notices
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_celery(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None
+    login_manager.user_loader(accounts.load_session)
+    event.listen(db.session, "after_commit", notices.dispatch_after_commit)
+    event.listen(db.session, "after_rollback", notices.forget_on_rollback)
+
+
+def _blueprints(app: Flask) -> None:
+    from engage.accounts.routes import bp as accounts_bp
+    from engage.admin.routes import bp as admin_bp
+    from engage.notices.routes import bp as notices_bp
+    from engage.site.routes import bp as site_bp
+
+    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp):
+        app.register_blueprint(blueprint)
+
+
+def _security_headers(app: Flask) -> None:
+    @app.before_request
+    def make_nonce():
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def headers(response):
+        nonce = getattr(g, "csp_nonce", "")
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint and request.endpoint.startswith(("accounts.", "admin.")):
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,43 @@
+"""Who may do what: every route names its rule here, in one decorator."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from engage.accounts.models import User
+
+Rule = Callable[[User], bool]
+
+
+def has_role(user: User, role: str, board_id: int | None = None) -> bool:
+    return any(g.role == role and (board_id is None or g.board_id == board_id) for g in user.roles)
+
+
+def signed_in(user: User) -> bool:
+    return True
+
+
+def admin(user: User) -> bool:
+    return has_role(user, "admin")
+
+
+def secretariat(user: User) -> bool:
+    return has_role(user, "secretariat") or admin(user)
+
+
+def requires(rule: Rule):
+    """Send anonymous people to sign in; refuse (403) the signed-in people the rule does not allow."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not rule(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -1,0 +1,256 @@
+"""Accounts: registration, verification, sign-in sessions, passwords and roles."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from engage.accounts.models import BOARD_ROLES, ROLES, AccountToken, RoleGrant, User, UserSession
+from engage.errors import DomainError
+from engage.extensions import db
+from engage.notices import services as notices
+from engage.partnership.models import Board, Organisation
+from engage.time import utcnow
+
+hasher = PasswordHasher()
+# Verified against when no account matches, so a missing account takes as long as a wrong password.
+_DUMMY_HASH = hasher.hash("not a real password")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).filter_by(email=normalise_email(email)))
+
+
+def _issue_token(user: User, purpose: str) -> str:
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["TOKEN_HOURS"][purpose]
+    db.session.add(
+        AccountToken(user=user, purpose=purpose, token_hash=_digest(token), expires_at=utcnow() + timedelta(hours=hours))
+    )
+    return token
+
+
+def _link(path: str) -> str:
+    return current_app.config["PUBLIC_URL"] + path
+
+
+def register(name: str, email: str, password: str, connections: list[str], language: str) -> User | None:
+    """Create an unverified account and queue its verification notice.
+
+    An address that already has an account gets a notice saying so, and the caller shows the same page
+    either way, so the page never tells whether an address is registered.
+    """
+    email = normalise_email(email)
+    existing = user_by_email(email)
+    if existing is not None:
+        notices.queue("account_exists", email, f"account-exists:{existing.id}:{secrets.token_hex(8)}",
+                      {"name": existing.name, "sign_in_url": _link("/account/sign-in"),
+                       "reset_url": _link("/account/reset-password")}, existing.language)
+        return None
+    user = User(name=name.strip(), email=email, password_hash=hasher.hash(password), connections=connections,
+                language=language)
+    db.session.add(user)
+    db.session.flush()
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    token = _issue_token(user, "verify")
+    db.session.flush()
+    notices.queue("verify_email", user.email, f"verify-email:{_digest(token)[:24]}",
+                  {"name": user.name, "link": _link(f"/account/verify/{token}")}, user.language)
+
+
+def _redeem(token: str, purpose: str) -> AccountToken:
+    row = db.session.scalar(select(AccountToken).filter_by(token_hash=_digest(token), purpose=purpose))
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        raise DomainError(_l("This link has expired or has already been used."))
+    return row
+
+
+def verify_email(token: str) -> User:
+    row = _redeem(token, "verify")
+    row.used_at = utcnow()
+    if row.user.email_verified_at is None:
+        row.user.email_verified_at = utcnow()
+    db.session.flush()
+    return row.user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open, or None; the same answer for a wrong password and no account."""
+    user = user_by_email(email)
+    try:
+        hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+def start_session(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def load_session(token: str) -> User | None:
+    row = db.session.scalar(
+        select(UserSession).filter_by(token_hash=_digest(token)).options(
+            selectinload(UserSession.user).selectinload(User.roles))
+    )
+    if row is None or not row.user.is_active:
+        return None
+    row.user.session_token = token
+    return row.user
+
+
+def end_session(token: str) -> None:
+    db.session.execute(delete(UserSession).filter_by(token_hash=_digest(token)))
+
+
+def end_other_sessions(user: User, keep_token: str | None = None) -> None:
+    query = delete(UserSession).filter_by(user_id=user.id)
+    if keep_token:
+        query = query.filter(UserSession.token_hash != _digest(keep_token))
+    db.session.execute(query)
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link when the address has an account; do nothing visible otherwise."""
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = _issue_token(user, "reset")
+    db.session.flush()
+    notices.queue("reset_password", user.email, f"reset-password:{_digest(token)[:24]}",
+                  {"name": user.name, "link": _link(f"/account/reset-password/{token}")}, user.language)
+
+
+def check_reset_token(token: str) -> User:
+    return _redeem(token, "reset").user
+
+
+def reset_password(token: str, password: str) -> User:
+    row = _redeem(token, "reset")
+    row.used_at = utcnow()
+    user = row.user
+    _set_password(user, password)
+    # Following the emailed link proves the address, too.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    end_other_sessions(user)
+    db.session.flush()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hasher.hash(password)
+    notices.queue("password_changed", user.email, f"password-changed:{user.id}:{secrets.token_hex(8)}",
+                  {"name": user.name}, user.language)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password, ending every other session of the person."""
+    try:
+        hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise DomainError(_l("Your current password is not correct"), field="current_password") from None
+    _set_password(user, new)
+    end_other_sessions(user, keep_token=user.session_token)
+    db.session.flush()
+
+
+def delete_account(user: User, password: str) -> None:
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise DomainError(_l("Your password is not correct"), field="password") from None
+    db.session.delete(user)
+    db.session.flush()
+
+
+def set_language(user: User, language: str) -> None:
+    user.language = language
+
+
+# Roles ---------------------------------------------------------------------------------------------
+
+
+def grant(user: User, role: str, board_slug: str | None = None, organisation_slug: str | None = None) -> RoleGrant:
+    """Give a person a role; board roles need a board, partner representatives an organisation."""
+    if role not in ROLES:
+        raise DomainError(_l("Choose a role"), field="role")
+    board = _board_for(role, board_slug)
+    organisation = _organisation_for(role, organisation_slug)
+    for existing in user.roles:
+        if (existing.role, existing.board_id, existing.organisation_id) == (
+            role, board and board.id, organisation and organisation.id):
+            return existing
+    row = RoleGrant(user=user, role=role, board=board, organisation=organisation)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _board_for(role: str, slug: str | None) -> Board | None:
+    if role not in BOARD_ROLES:
+        return None
+    board = db.session.scalar(select(Board).filter_by(slug=slug)) if slug else None
+    if board is None:
+        raise DomainError(_l("Choose the board this role is for"), field="board")
+    return board
+
+
+def _organisation_for(role: str, slug: str | None) -> Organisation | None:
+    if role != "partner_representative":
+        return None
+    organisation = db.session.scalar(select(Organisation).filter_by(slug=slug)) if slug else None
+    if organisation is None:
+        raise DomainError(_l("Choose the organisation this person represents"), field="organisation")
+    return organisation
+
+
+def revoke(grant_id: int) -> None:
+    row = db.session.get(RoleGrant, grant_id)
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+
+
+def disable(user: User) -> None:
+    user.disabled_at = utcnow()
+    end_other_sessions(user)
+    db.session.flush()
+
+
+def enable(user: User) -> None:
+    user.disabled_at = None
+    db.session.flush()
+
+
+def search_users(text: str, limit: int = 50) -> list[User]:
+    query = select(User).options(selectinload(User.roles).selectinload(RoleGrant.board)).order_by(User.name)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.filter((User.email.like(pattern)) | (db.func.lower(User.name).like(pattern)))
+    return list(db.session.scalars(query.limit(limit)))

@@ -1,0 +1,77 @@
+"""Settings from the environment, with embedded defaults that need no server at all."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("ENGAGE_INSTANCE_PATH", ROOT / "instance"))
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in their usual form."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def broker_settings(redis_url: str | None) -> dict:
+    """Redis when configured; otherwise kombu's filesystem transport, which needs no server."""
+    if redis_url:
+        # Short timeouts: a request never waits on a broker that is down or hung; the relay catches up.
+        return {
+            "broker_url": redis_url,
+            "broker_transport_options": {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
+        }
+    folder = INSTANCE / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        },
+    }
+
+
+def from_environment(env: dict[str, str] | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    mode = env.get("ENGAGE_ENV", "development")
+    secret = env.get("SECRET_KEY")
+    if mode == "production" and not secret:
+        raise RuntimeError("SECRET_KEY must be set when ENGAGE_ENV=production")
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    redis_url = env.get("REDIS_URL") or None
+    production = mode == "production"
+    return {
+        "ENGAGE_ENV": mode,
+        "SECRET_KEY": secret or "development-only-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'engage.db'}")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CELERY": broker_settings(redis_url),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "false").lower() == "true",
+        "MAIL_SENDER": env.get("MAIL_SENDER", "Tower Hamlets Partnership <engage@towerhamlets.example>"),
+        "MAIL_FOLDER": str(INSTANCE / "mail"),
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SERVICE_NAME": env.get("SERVICE_NAME", "Tower Hamlets Partnership"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": {"en": "English", "bn": "বাংলা"},
+        "TOKEN_HOURS": {"verify": 72, "reset": 1},
+    }

@@ -1,0 +1,76 @@
+"""Field types shared by every area's forms: text arrives hostile and is stored as typed, minus control codes."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import Email, InputRequired, Length
+
+from engage.errors import DomainError
+
+# C0 controls other than tab and newlines, DEL and lone surrogates: never meant, and PostgreSQL refuses NUL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_text(value: str | None) -> str | None:
+    return _CONTROLS.sub("", value).strip() if isinstance(value, str) else value
+
+
+def text_field(label, required: str, max_length: int, too_long: str, autocomplete: str = "off") -> StringField:
+    return StringField(
+        label,
+        filters=[clean_text],
+        widget=GovTextInput(),
+        validators=[InputRequired(message=required), Length(max=max_length, message=too_long)],
+        render_kw={"params": {"autocomplete": autocomplete, "spellcheck": False}},
+    )
+
+
+def email_field(label=_l("Email address")) -> EmailField:
+    return EmailField(
+        label,
+        filters=[clean_text],
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter your email address")),
+            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+        render_kw={"params": {"autocomplete": "email", "spellcheck": False}},
+    )
+
+
+def new_password_field(label=_l("Create a password")) -> PasswordField:
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        description=_l("Use at least 10 characters. A few unrelated words make a strong password."),
+        validators=[
+            InputRequired(message=_l("Enter a password")),
+            Length(min=10, message=_l("Password must be at least 10 characters")),
+            Length(max=256, message=_l("Password must be 256 characters or fewer")),
+        ],
+        render_kw={"params": {"autocomplete": "new-password"}},
+    )
+
+
+def password_field(label=_l("Password")) -> PasswordField:
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l("Enter your password")),
+            Length(max=256, message=_l("Password must be 256 characters or fewer")),
+        ],
+        render_kw={"params": {"autocomplete": "current-password"}},
+    )
+
+
+def show_error(form, error: DomainError) -> None:
+    """Put a service's refusal on the form field it concerns, for the error summary and the field."""
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

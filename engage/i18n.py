@@ -1,0 +1,45 @@
+"""English and Bengali: chosen by ?lang=, remembered in a cookie, else the person's preference."""
+
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from engage.extensions import babel
+
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if choice in languages:
+            return choice
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def language() -> str:
+    return str(get_locale())
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.after_request
+    def remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        return response
+
+    @app.context_processor
+    def language_context():
+        lang = language()
+        return {
+            "lang": lang,
+            "languages": app.config["LANGUAGES"],
+            "tr": lambda row, field: row.localised(field, lang),
+            "csp_nonce": getattr(g, "csp_nonce", ""),
+        }

@@ -1,0 +1,70 @@
+"""The public pages about the partnership: home, calls to action, plans, boards."""
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import text
+
+from engage.extensions import db
+from engage.partnership import services as partnership
+
+bp = Blueprint("site", __name__)
+
+
+def found(row):
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/")
+def home():
+    return render_template("site/home.html", plan=partnership.current_plan())
+
+
+@bp.get("/calls-to-action/")
+def calls_to_action():
+    return render_template("site/calls_to_action.html", plan=found(partnership.current_plan()))
+
+
+@bp.get("/calls-to-action/<int:number>")
+def call_to_action(number: int):
+    return render_template("site/call_to_action.html", priority=found(partnership.call_to_action(number)))
+
+
+@bp.get("/plans/")
+def plans():
+    return render_template("site/plans.html", plans=partnership.all_plans())
+
+
+@bp.get("/plans/<slug>")
+def plan(slug: str):
+    return render_template("site/plan.html", plan=found(partnership.plan_by_slug(slug)))
+
+
+@bp.get("/boards/")
+def boards():
+    return render_template("site/boards.html", boards=partnership.boards())
+
+
+@bp.get("/boards/<slug>")
+def board(slug: str):
+    board = found(partnership.board_by_slug(slug))
+    return render_template("site/board.html", board=board, interested=partnership.interested_priorities(board))
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("site/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("site/privacy.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means the database does not answer
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}

@@ -1,0 +1,26 @@
+"""The Celery worker: the Flask app's Celery, with every task run inside the app context.
+
+Run it with `celery -A worker.app worker` (and `celery -A worker.app beat` for the schedule).
+"""
+
+from celery import Task
+
+from engage import create_app
+
+flask_app = create_app()
+celery = flask_app.extensions["celery"]
+
+
+class AppContextTask(Task):
+    def __call__(self, *args, **kwargs):
+        with flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+celery.Task = AppContextTask
+celery.conf.beat_schedule = {
+    "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 30.0},
+}
+celery.conf.include = ["worker.tasks"]
+celery.set_default()
+app = celery
