@@ -26,7 +26,7 @@ engage/static/engage.css: node_modules/.installed engage/assets/engage.scss enga
 install: $(BIN)/.installed
 assets: engage/static/engage.css
 translations: install
-	$(BIN)/pybabel compile -q -d engage/translations
+	$(BIN)/pybabel compile --statistics -d engage/translations
 
 run: install assets translations
 	$(BIN)/flask db upgrade
