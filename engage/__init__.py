@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 
 from engage import config
-from engage.extensions import babel, csrf, db, init_celery, limiter, login_manager, migrate
+from engage.extensions import csrf, db, init_celery, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:

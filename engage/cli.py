@@ -15,7 +15,13 @@ DEMO_PASSWORD = "demo-password-123"
 # Who `flask demo` creates: (email, name, role, board, organisation).
 DEMO_ACCOUNTS = [
     ("resident@example.org", "Rahima Begum", None, None, None),
-    ("partner@example.org", "Tom Okafor", "partner_representative", None, "tower-hamlets-council-for-voluntary-service"),
+    (
+        "partner@example.org",
+        "Tom Okafor",
+        "partner_representative",
+        None,
+        "tower-hamlets-council-for-voluntary-service",
+    ),
     ("member@example.org", "Ayesha Khan", "board_member", "health-and-wellbeing-board", None),
     ("chair@example.org", "David Levy", "board_chair", "health-and-wellbeing-board", None),
     ("officer@example.org", "Priya Shah", "board_officer", "community-safety-partnership", None),

@@ -69,6 +69,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
+        # No form here needs more; a larger body gets a clear 413 page.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -30,8 +30,14 @@ def init_app(app: Flask) -> None:
     def remember_language(response):
         chosen = request.args.get("lang")
         if chosen in app.config["LANGUAGES"] and request.cookies.get(COOKIE) != chosen:
-            response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+            response.set_cookie(
+                COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+            )
         return response
 
     @app.context_processor

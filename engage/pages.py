@@ -1,6 +1,6 @@
 """What every page shares: error pages and the template context about the person."""
 
-from flask import Flask, render_template
+from flask import Flask, has_request_context, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -21,12 +21,18 @@ ROLE_NAMES = {
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with that request"), _l("Go back, reload the page and try again.")),
-    403: (_l("You do not have permission to see this page"), _l("If you think you should, ask the partnership secretariat.")),
+    403: (
+        _l("You do not have permission to see this page"),
+        _l("If you think you should, ask the partnership secretariat."),
+    ),
     404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
     405: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
     413: (_l("What you sent is too large"), _l("Go back and send something shorter.")),
     429: (_l("Too many attempts"), _l("Wait 15 minutes, then try again.")),
-    500: (_l("Sorry, there is a problem with the service"), _l("Try again later. What you entered has not been saved.")),
+    500: (
+        _l("Sorry, there is a problem with the service"),
+        _l("Try again later. What you entered has not been saved."),
+    ),
 }
 
 
@@ -36,12 +42,11 @@ def error_page(code: int, heading=None, advice=None):
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
-
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return error_page(
-            400, _l("Your form could not be sent"),
+            400,
+            _l("Your form could not be sent"),
             _l("The page was open too long or came from somewhere else. Go back, reload the page and try again."),
         )
 
@@ -57,6 +62,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def person():
+        if not has_request_context():  # notices rendered by the worker
+            return {}
         return {
             "is_admin": current_user.is_authenticated and admin(current_user),
             "role_names": ROLE_NAMES,

@@ -160,6 +160,12 @@ def browser(app):
 
 
 @pytest.fixture
+def new_browser(app):
+    """Another device: its own cookies."""
+    return lambda: Browser(app.test_client())
+
+
+@pytest.fixture
 def deliver(app, smtp):
     """Deliver every pending notice through the real delivery service to the SMTP sink; return the messages."""
 

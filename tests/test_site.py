@@ -59,7 +59,9 @@ def test_every_board_has_a_page_with_remit_and_partner_organisations(browser, sl
 
 def test_boards_page_shows_the_structure_diagram_tiers(browser):
     page = browser.get("/boards/").get_data(as_text=True)
-    assert page.index("Partnership Board") < page.index("Partnership Executive Group") < page.index("Climate Partnership")
+    assert (
+        page.index("Partnership Board") < page.index("Partnership Executive Group") < page.index("Climate Partnership")
+    )
     assert "Thematic partnerships" in page
 
 
@@ -67,8 +69,12 @@ def test_the_earlier_plan_is_marked_archived_with_its_four_areas_of_focus(browse
     page = browser.get("/plans/tower-hamlets-plan-2018-2023").get_data(as_text=True)
     assert "This plan is archived" in page
     assert "Areas of focus" in page
-    for area in ("A better deal for children", "Good jobs and employment", "Strong, resilient and safe",
-                 "Better health and wellbeing"):
+    for area in (
+        "A better deal for children",
+        "Good jobs and employment",
+        "Strong, resilient and safe",
+        "Better health and wellbeing",
+    ):
         assert area in page
 
 

@@ -2,22 +2,27 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from engage.forms import clean_text, email_field, new_password_field, password_field, text_field
 
 CONNECTION_CHOICES = [
-    ("lives", _l("I live in Tower Hamlets")),
-    ("works", _l("I work in Tower Hamlets")),
-    ("studies", _l("I study in Tower Hamlets")),
-    ("leisure", _l("I take part in leisure or cultural life in Tower Hamlets")),
-    ("partner", _l("I represent a partner organisation")),
+    SelectChoice("lives", _l("I live in Tower Hamlets")),
+    SelectChoice("works", _l("I work in Tower Hamlets")),
+    SelectChoice("studies", _l("I study in Tower Hamlets")),
+    SelectChoice("leisure", _l("I take part in leisure or cultural life in Tower Hamlets")),
+    SelectChoice("partner", _l("I represent a partner organisation")),
 ]
 
 
 class RegisterForm(FlaskForm):
     name = text_field(
-        _l("Full name"), _l("Enter your full name"), 200, _l("Name must be 200 characters or fewer"), autocomplete="name"
+        _l("Full name"),
+        _l("Enter your full name"),
+        200,
+        _l("Name must be 200 characters or fewer"),
+        autocomplete="name",
     )
     email = email_field()
     password = new_password_field()
@@ -67,8 +72,9 @@ class ButtonForm(FlaskForm):
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Role"), widget=GovSelect(), validators=[InputRequired(message=_l("Choose a role"))])
     board = SelectField(_l("Board (for board roles)"), widget=GovSelect(), validate_choice=False)
-    organisation = SelectField(_l("Organisation (for partner representatives)"), widget=GovSelect(),
-                               validate_choice=False)
+    organisation = SelectField(
+        _l("Organisation (for partner representatives)"), widget=GovSelect(), validate_choice=False
+    )
     submit = SubmitField(_l("Grant role"), widget=GovSubmitInput())
 
 

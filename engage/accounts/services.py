@@ -39,7 +39,9 @@ def _issue_token(user: User, purpose: str) -> str:
     token = secrets.token_urlsafe(32)
     hours = current_app.config["TOKEN_HOURS"][purpose]
     db.session.add(
-        AccountToken(user=user, purpose=purpose, token_hash=_digest(token), expires_at=utcnow() + timedelta(hours=hours))
+        AccountToken(
+            user=user, purpose=purpose, token_hash=_digest(token), expires_at=utcnow() + timedelta(hours=hours)
+        )
     )
     return token
 
@@ -57,12 +59,21 @@ def register(name: str, email: str, password: str, connections: list[str], langu
     email = normalise_email(email)
     existing = user_by_email(email)
     if existing is not None:
-        notices.queue("account_exists", email, f"account-exists:{existing.id}:{secrets.token_hex(8)}",
-                      {"name": existing.name, "sign_in_url": _link("/account/sign-in"),
-                       "reset_url": _link("/account/reset-password")}, existing.language)
+        notices.queue(
+            "account_exists",
+            email,
+            f"account-exists:{existing.id}:{secrets.token_hex(8)}",
+            {
+                "name": existing.name,
+                "sign_in_url": _link("/account/sign-in"),
+                "reset_url": _link("/account/reset-password"),
+            },
+            existing.language,
+        )
         return None
-    user = User(name=name.strip(), email=email, password_hash=hasher.hash(password), connections=connections,
-                language=language)
+    user = User(
+        name=name.strip(), email=email, password_hash=hasher.hash(password), connections=connections, language=language
+    )
     db.session.add(user)
     db.session.flush()
     send_verification(user)
@@ -72,8 +83,13 @@ def register(name: str, email: str, password: str, connections: list[str], langu
 def send_verification(user: User) -> None:
     token = _issue_token(user, "verify")
     db.session.flush()
-    notices.queue("verify_email", user.email, f"verify-email:{_digest(token)[:24]}",
-                  {"name": user.name, "link": _link(f"/account/verify/{token}")}, user.language)
+    notices.queue(
+        "verify_email",
+        user.email,
+        f"verify-email:{_digest(token)[:24]}",
+        {"name": user.name, "link": _link(f"/account/verify/{token}")},
+        user.language,
+    )
 
 
 def _redeem(token: str, purpose: str) -> AccountToken:
@@ -116,8 +132,9 @@ def start_session(user: User) -> str:
 
 def load_session(token: str) -> User | None:
     row = db.session.scalar(
-        select(UserSession).filter_by(token_hash=_digest(token)).options(
-            selectinload(UserSession.user).selectinload(User.roles))
+        select(UserSession)
+        .filter_by(token_hash=_digest(token))
+        .options(selectinload(UserSession.user).selectinload(User.roles))
     )
     if row is None or not row.user.is_active:
         return None
@@ -143,8 +160,13 @@ def request_password_reset(email: str) -> None:
         return
     token = _issue_token(user, "reset")
     db.session.flush()
-    notices.queue("reset_password", user.email, f"reset-password:{_digest(token)[:24]}",
-                  {"name": user.name, "link": _link(f"/account/reset-password/{token}")}, user.language)
+    notices.queue(
+        "reset_password",
+        user.email,
+        f"reset-password:{_digest(token)[:24]}",
+        {"name": user.name, "link": _link(f"/account/reset-password/{token}")},
+        user.language,
+    )
 
 
 def check_reset_token(token: str) -> User:
@@ -165,8 +187,13 @@ def reset_password(token: str, password: str) -> User:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hasher.hash(password)
-    notices.queue("password_changed", user.email, f"password-changed:{user.id}:{secrets.token_hex(8)}",
-                  {"name": user.name}, user.language)
+    notices.queue(
+        "password_changed",
+        user.email,
+        f"password-changed:{user.id}:{secrets.token_hex(8)}",
+        {"name": user.name},
+        user.language,
+    )
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -204,7 +231,10 @@ def grant(user: User, role: str, board_slug: str | None = None, organisation_slu
     organisation = _organisation_for(role, organisation_slug)
     for existing in user.roles:
         if (existing.role, existing.board_id, existing.organisation_id) == (
-            role, board and board.id, organisation and organisation.id):
+            role,
+            board and board.id,
+            organisation and organisation.id,
+        ):
             return existing
     row = RoleGrant(user=user, role=role, board=board, organisation=organisation)
     db.session.add(row)

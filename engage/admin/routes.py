@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from engage.accounts import services as accounts
 from engage.accounts.forms import ButtonForm, GrantRoleForm, UserSearchForm
@@ -26,9 +27,13 @@ def _person(user_id: int) -> User:
 
 def _grant_form() -> GrantRoleForm:
     form = GrantRoleForm()
-    form.role.choices = [("", _("Choose a role"))] + [(r, ROLE_NAMES[r]) for r in ROLES]
-    form.board.choices = [("", _("No board"))] + [(b.slug, b.localised("name", language())) for b in partnership.boards()]
-    form.organisation.choices = [("", _("No organisation"))] + [(o.slug, o.name) for o in partnership.organisations()]
+    form.role.choices = [SelectChoice("", _("Choose a role"))] + [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
+    form.board.choices = [SelectChoice("", _("No board"))] + [
+        SelectChoice(b.slug, b.localised("name", language())) for b in partnership.boards()
+    ]
+    form.organisation.choices = [SelectChoice("", _("No organisation"))] + [
+        SelectChoice(o.slug, o.name) for o in partnership.organisations()
+    ]
     return form
 
 

@@ -76,7 +76,7 @@ def claim(notice_id: int) -> Notice | None:
 
 def render(notice: Notice) -> EmailMessage:
     message = EmailMessage()
-    context = dict(notice.context, service_name=current_app.config["SERVICE_NAME"])
+    context = dict(notice.context, language=notice.language)
     with force_locale(notice.language):
         message["Subject"] = render_template(f"notices/{notice.kind}.subject.txt", **context).strip()
         message.set_content(render_template(f"notices/{notice.kind}.txt", **context))
