@@ -95,11 +95,25 @@ def make_database(url: str) -> str:
     return target.render_as_string(hide_password=False)
 
 
+def drop_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def app(smtp):
+def settings(smtp):
+    """What every test app is configured with: the test database and the SMTP sink."""
     controller, _ = smtp
     url = make_database(DATABASE_URL) if DATABASE_URL else f"sqlite:///{INSTANCE / 'test.db'}"
-    overrides = {
+    yield {
         "SQLALCHEMY_DATABASE_URI": url,
         "ENGAGE_ENV": "test",
         "TESTING": True,
@@ -107,12 +121,32 @@ def app(smtp):
         "MAIL_PORT": controller.port,
         "PUBLIC_URL": "http://engage.test",
     }
-    app = create_app(overrides)
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    app = create_app(settings)
     with app.app_context():
         upgrade()
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_with(app, settings):
+    """Another app on the same database, with some settings changed (a broker, say)."""
+    made = []
+
+    def make(**overrides):
+        made.append(create_app({**settings, **overrides}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
