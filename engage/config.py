@@ -76,5 +76,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": {"en": "English", "bn": "বাংলা"},
+        # argon2id as RFC 9106 recommends where memory is limited; the test suite sets CHEAPEST.
+        "ARGON2_PROFILE": env.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
         "TOKEN_HOURS": {"verify": 72, "reset": 1},
     }

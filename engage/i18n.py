@@ -1,6 +1,6 @@
 """English and Bengali: chosen by ?lang=, remembered in a cookie, else the person's preference."""
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -11,6 +11,8 @@ COOKIE = "lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and the worker say what they need with force_locale
+        return "en"
     for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if choice in languages:
             return choice

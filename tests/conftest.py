@@ -77,7 +77,7 @@ def reset_database(app) -> None:
         db.session.commit()
 
 
-def make_database(url: str) -> str:
+def make_database(url: str, purpose: str = "main") -> str:
     """A fresh database of its own for this run, so tests never touch anything else on the server."""
     if not url.startswith("postgres"):
         return url
@@ -86,7 +86,7 @@ def make_database(url: str) -> str:
 
     from engage.config import database_url
 
-    target = make_url(database_url(url)).set(database=f"engage_test_{os.getpid()}")
+    target = make_url(database_url(url)).set(database=f"engage_test_{os.getpid()}_{purpose}")
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
@@ -120,6 +120,7 @@ def settings(smtp):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": controller.port,
         "PUBLIC_URL": "http://engage.test",
+        "ARGON2_PROFILE": "CHEAPEST",  # real argon2id, at the cost meant for test suites
     }
     drop_database(url)
 

@@ -3,8 +3,9 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,9 +19,17 @@ from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
 from engage.time import utcnow
 
-hasher = PasswordHasher()
-# Verified against when no account matches, so a missing account takes as long as a wrong password.
-_DUMMY_HASH = hasher.hash("not a real password")
+
+@cache
+def _hashers(profile: str) -> tuple[PasswordHasher, str]:
+    """The argon2 hasher of a profile, and a hash to verify against when no account matches (so a missing
+    account takes as long as a wrong password)."""
+    hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return hasher, hasher.hash("not a real password")
+
+
+def _hasher() -> PasswordHasher:
+    return _hashers(current_app.config["ARGON2_PROFILE"])[0]
 
 
 def _digest(token: str) -> str:
@@ -72,7 +81,11 @@ def register(name: str, email: str, password: str, connections: list[str], langu
         )
         return None
     user = User(
-        name=name.strip(), email=email, password_hash=hasher.hash(password), connections=connections, language=language
+        name=name.strip(),
+        email=email,
+        password_hash=_hasher().hash(password),
+        connections=connections,
+        language=language,
     )
     db.session.add(user)
     db.session.flush()
@@ -111,15 +124,19 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The account these credentials open, or None; the same answer for a wrong password and no account."""
     user = user_by_email(email)
-    try:
-        hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    dummy = _hashers(current_app.config["ARGON2_PROFILE"])[1]
+    if not _matches(user.password_hash if user else dummy, password) or user is None or not user.is_active:
         return None
-    if user is None or not user.is_active:
-        return None
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return user
+
+
+def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def start_session(user: User) -> str:
@@ -186,7 +203,7 @@ def reset_password(token: str, password: str) -> User:
 
 
 def _set_password(user: User, password: str) -> None:
-    user.password_hash = hasher.hash(password)
+    user.password_hash = _hasher().hash(password)
     notices.queue(
         "password_changed",
         user.email,
@@ -198,20 +215,16 @@ def _set_password(user: User, password: str) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password, ending every other session of the person."""
-    try:
-        hasher.verify(user.password_hash, current)
-    except (VerificationError, InvalidHashError):
-        raise DomainError(_l("Your current password is not correct"), field="current_password") from None
+    if not _matches(user.password_hash, current):
+        raise DomainError(_l("Your current password is not correct"), field="current_password")
     _set_password(user, new)
     end_other_sessions(user, keep_token=user.session_token)
     db.session.flush()
 
 
 def delete_account(user: User, password: str) -> None:
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise DomainError(_l("Your password is not correct"), field="password") from None
+    if not _matches(user.password_hash, password):
+        raise DomainError(_l("Your password is not correct"), field="password")
     db.session.delete(user)
     db.session.flush()
 
@@ -281,6 +294,9 @@ def enable(user: User) -> None:
 def search_users(text: str, limit: int = 50) -> list[User]:
     query = select(User).options(selectinload(User.roles).selectinload(RoleGrant.board)).order_by(User.name)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.filter((User.email.like(pattern)) | (db.func.lower(User.name).like(pattern)))
+        literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
+        query = query.filter(
+            User.email.like(pattern, escape="\\") | db.func.lower(User.name).like(pattern, escape="\\")
+        )
     return list(db.session.scalars(query.limit(limit)))

@@ -1,0 +1,36 @@
+"""`flask db upgrade` on an empty database gives exactly the models' schema, on SQLite and on PostgreSQL."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import DATABASE_URL, drop_database, make_database, need
+from flask_migrate import downgrade, upgrade
+
+from engage import create_app
+from engage.extensions import db
+
+
+def schema_differences(url: str) -> list:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENGAGE_ENV": "test"})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        downgrade(revision="base")
+        db.engine.dispose()
+    return differences
+
+
+def test_migrations_match_the_models_on_sqlite(tmp_path):
+    assert schema_differences(f"sqlite:///{tmp_path / 'fresh.db'}") == []
+
+
+@pytest.mark.postgres
+def test_migrations_match_the_models_on_postgresql():
+    need("database", DATABASE_URL)
+    url = make_database(DATABASE_URL, "migrations")
+    try:
+        assert schema_differences(url) == []
+    finally:
+        drop_database(url)

@@ -1,0 +1,147 @@
+"""Roles and who may use which page: every protected route against every role."""
+
+import pytest
+from conftest import csrf_token
+
+from engage.accounts import services as accounts
+from engage.accounts.models import RoleGrant, User
+from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from engage.extensions import db
+from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
+
+ROLE_ACCOUNTS = {role or "resident": email for email, _, role, _, _ in DEMO_ACCOUNTS}
+
+
+@pytest.fixture
+def demo(app):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+
+
+def signed_in_as(new_browser, role):
+    person = new_browser()
+    if role != "anonymous":
+        response = person.submit("/account/sign-in", {"email": ROLE_ACCOUNTS[role], "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+    return person
+
+
+def person_id(app, email) -> int:
+    with app.app_context():
+        return accounts.user_by_email(email).id
+
+
+ROLES = ["anonymous", *ROLE_ACCOUNTS]
+SIGNED_IN_PAGES = ["/account/", "/account/change-password", "/account/delete"]
+ADMIN_PAGES = ["/admin/users", "/admin/users/{resident}"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", SIGNED_IN_PAGES)
+def test_account_pages_need_a_signed_in_person_of_any_role(app, demo, new_browser, role, page):
+    response = signed_in_as(new_browser, role).get(page)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/account/sign-in?next=")
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_admin_pages_are_for_admins_only(app, demo, new_browser, role, page):
+    url = page.format(resident=person_id(app, ROLE_ACCOUNTS["resident"]))
+    response = signed_in_as(new_browser, role).get(url)
+    expected = {"anonymous": 302, "admin": 200}.get(role, 403)
+    assert response.status_code == expected
+    if expected == 403:
+        assert "You do not have permission" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+@pytest.mark.parametrize("action", ["disable", "enable", "roles/1/revoke"])
+def test_admin_actions_are_refused_to_everyone_else(app, demo, new_browser, role, action):
+    person = signed_in_as(new_browser, role)
+    target = person_id(app, ROLE_ACCOUNTS["resident"])
+    token = csrf_token(person.get("/account/sign-out").get_data(as_text=True)) if role != "anonymous" else "x"
+    response = person.client.post(f"/admin/users/{target}/{action}", data={"csrf_token": token})
+    assert response.status_code == (400 if role == "anonymous" else 403)
+    with app.app_context():
+        assert db.session.get(User, target).disabled_at is None
+
+
+def test_an_admin_grants_a_board_role_and_removes_it(app, demo, new_browser):
+    admin = signed_in_as(new_browser, "admin")
+    target = person_id(app, ROLE_ACCOUNTS["resident"])
+    page = f"/admin/users/{target}"
+    missing_board = admin.submit(page, {"role": "board_chair", "board": "", "organisation": ""})
+    assert "Choose the board this role is for" in missing_board.get_data(as_text=True)
+    response = admin.submit(page, {"role": "board_chair", "board": "climate-partnership", "organisation": ""})
+    assert response.status_code == 302
+    assert "Climate Partnership" in admin.get(page).get_data(as_text=True)
+    with app.app_context():
+        grant = db.session.scalar(db.select(RoleGrant).filter_by(user_id=target))
+        assert (grant.role, grant.board.slug) == ("board_chair", "climate-partnership")
+        grant_id = grant.id
+    admin.submit(f"{page}/roles/{grant_id}/revoke", {}, page=page)
+    with app.app_context():
+        assert db.session.scalar(db.select(RoleGrant).filter_by(user_id=target)) is None
+
+
+def test_an_admin_disabling_an_account_signs_the_person_out(app, demo, new_browser):
+    resident = signed_in_as(new_browser, "resident")
+    assert resident.get("/account/").status_code == 200
+    admin = signed_in_as(new_browser, "admin")
+    target = person_id(app, ROLE_ACCOUNTS["resident"])
+    admin.submit(f"/admin/users/{target}/disable", {}, page=f"/admin/users/{target}")
+    assert resident.get("/account/").status_code == 302
+    admin.submit(f"/admin/users/{target}/enable", {}, page=f"/admin/users/{target}")
+    assert signed_in_as(new_browser, "resident").get("/account/").status_code == 200
+
+
+def test_admin_search_finds_people_by_name_or_email_and_treats_wildcards_literally(app, demo, new_browser):
+    admin = signed_in_as(new_browser, "admin")
+    assert "Rahima Begum" in admin.get("/admin/users?q=rahima").get_data(as_text=True)
+    assert "Rahima Begum" in admin.get("/admin/users?q=RESIDENT@").get_data(as_text=True)
+    assert "No one matches your search." in admin.get("/admin/users?q=%25%25_").get_data(as_text=True)
+
+
+def test_flask_users_grant_gives_a_role_from_the_command_line(app, demo):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "grant", "resident@example.org", "board_member", "--board", "community-safety-partnership"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        roles = [(g.role, g.board.slug) for g in accounts.user_by_email("resident@example.org").roles]
+    assert roles == [("board_member", "community-safety-partnership")]
+    assert runner.invoke(args=["users", "grant", "nobody@example.org", "admin"]).exit_code != 0
+    no_board = runner.invoke(args=["users", "grant", "resident@example.org", "board_chair"])
+    assert no_board.exit_code != 0 and "Choose the board" in no_board.output
+
+
+def test_flask_demo_makes_an_account_for_each_role_and_prints_them(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert DEMO_PASSWORD in result.output
+    with app.app_context():
+        roles = {g.role for g in db.session.scalars(db.select(RoleGrant))}
+    assert roles == {"partner_representative", "board_member", "board_chair", "board_officer", "secretariat", "admin"}
+
+
+def test_flask_seed_twice_changes_nothing(app):
+    runner = app.test_cli_runner()
+
+    def snapshot():
+        with app.app_context():
+            return [
+                sorted((row.slug, row.name) for row in db.session.scalars(db.select(Board))),
+                db.session.scalar(db.select(db.func.count(Organisation.id))),
+                db.session.scalar(db.select(db.func.count(Ward.id))),
+                sorted((p.plan_id, p.number, p.lead_board_id) for p in db.session.scalars(db.select(Priority))),
+                db.session.scalar(db.select(db.func.count(Plan.id))),
+            ]
+
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    first = snapshot()
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert snapshot() == first
+    assert first[2] == 20 and len(first[0]) == 8 and first[4] == 2
