@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from conftest import REDIS_URL, Browser, need
 
-from engage import create_app
 from engage.accounts import services as accounts
 from engage.config import broker_settings
 from engage.extensions import db
