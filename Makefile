@@ -28,6 +28,16 @@ assets: engage/static/engage.css
 translations: install
 	$(BIN)/pybabel compile --statistics -d engage/translations
 
+# After adding or changing a marked string: refresh the template (committed, so string changes show in review) and
+# merge it into the Bengali catalog. New strings arrive untranslated; tests/test_translations.py lists them until
+# each has a Bengali msgstr. Keep the -k keywords in step with EXTRA_KEYWORDS in that test.
+.PHONY: messages
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
+		-k lazy_npgettext:1c,2,3 --add-comments=Translators: -o engage/translations/messages.pot .
+	$(BIN)/pybabel update -i engage/translations/messages.pot -d engage/translations -l bn --no-fuzzy-matching \
+		--init-missing
+
 run: install assets translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
