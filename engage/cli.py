@@ -9,7 +9,6 @@ from engage.accounts.models import ROLES
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
-from engage.time import utcnow
 
 DEMO_PASSWORD = "demo-password-123"
 # Who `flask demo` creates: (email, name, role, board, organisation).
@@ -63,8 +62,7 @@ def demo_command() -> None:
     for email, name, role, board, organisation in DEMO_ACCOUNTS:
         user = accounts.user_by_email(email)
         if user is None:
-            user = accounts.register(name, email, DEMO_PASSWORD, ["lives"], "en")
-            user.email_verified_at = utcnow()
+            user = accounts.register(name, email, DEMO_PASSWORD, ["lives"], "en", verified=True)
         if role:
             accounts.grant(user, role, board, organisation)
         click.echo(f"  {email:28} {role or 'resident'}{' of ' + board if board else ''}")

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 
 import pytest
-from conftest import csrf_token
+from support import csrf_token
 
 from engage.accounts import services as accounts
 from engage.accounts.models import AccountToken, User, UserSession

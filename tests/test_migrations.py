@@ -3,8 +3,8 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import DATABASE_URL, drop_database, make_database, need
 from flask_migrate import downgrade, upgrade
+from support import DATABASE_URL, drop_database, make_database, need
 
 from engage import create_app
 from engage.extensions import db

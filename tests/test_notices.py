@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from conftest import REDIS_URL, Browser, need
+from support import REDIS_URL, Browser, need
 
 from engage.accounts import services as accounts
 from engage.config import broker_settings

@@ -1,7 +1,7 @@
 """Roles and who may use which page: every protected route against every role."""
 
 import pytest
-from conftest import csrf_token
+from support import csrf_token
 
 from engage.accounts import services as accounts
 from engage.accounts.models import RoleGrant, User

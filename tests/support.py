@@ -1,0 +1,94 @@
+"""What the tests share besides fixtures: real-service settings, the SMTP sink, databases of their own,
+and a client that submits forms the way a person does."""
+
+import os
+import re
+import socket
+
+import pytest
+from sqlalchemy import text
+
+IN_CI = os.environ.get("CI") == "true"
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+def need(service: str, url: str | None) -> None:
+    """Skip (with a one-line reason) when a real service is not configured; in CI that is a failure."""
+    if url:
+        return
+    reason = f"{service} not configured (set TEST_{service.upper()}_URL)"
+    if IN_CI:
+        pytest.fail(reason + ": CI must run every test")
+    pytest.skip(reason)
+
+
+class Sink:
+    """Collects what a real SMTP server received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_database(url: str, purpose: str = "main") -> str:
+    """A fresh database of its own for this run, so tests never touch anything else on the server."""
+    if not url.startswith("postgres"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from engage.config import database_url
+
+    target = make_url(database_url(url)).set(database=f"engage_test_{os.getpid()}_{purpose}")
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Browser:
+    """The Flask test client, submitting forms the way a person does: load the page, then post it."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def submit(self, url, data: dict, page: str | None = None, **kwargs):
+        form_page = self.client.get(page or url)
+        payload = {"csrf_token": csrf_token(form_page.get_data(as_text=True)), **data}
+        return self.client.post(url, data=payload, **kwargs)
