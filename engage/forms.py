@@ -2,8 +2,9 @@
 
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
@@ -11,6 +12,42 @@ from engage.errors import DomainError
 
 # C0 controls other than tab and newlines, DEL and lone surrogates: never meant, and PostgreSQL refuses NUL.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class Localised:
+    """GOV.UK widgets with their built-in English (hidden error prefix, show/hide) in the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if "errorMessage" in params:
+            params["errorMessage"]["visuallyHiddenText"] = _("Error")
+        return params
+
+
+class GovTextInput(Localised, gov.GovTextInput):
+    pass
+
+
+class GovCheckboxesInput(Localised, gov.GovCheckboxesInput):
+    pass
+
+
+class GovSelect(Localised, gov.GovSelect):
+    pass
+
+
+class GovPasswordInput(Localised, gov.GovPasswordInput):
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.update(
+            showPasswordText=_("Show"),
+            hidePasswordText=_("Hide"),
+            showPasswordAriaLabelText=_("Show password"),
+            hidePasswordAriaLabelText=_("Hide password"),
+            passwordShownAnnouncementText=_("Your password is visible"),
+            passwordHiddenAnnouncementText=_("Your password is hidden"),
+        )
+        return params
 
 
 def clean_text(value: str | None) -> str | None:

@@ -1,11 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from engage.forms import clean_text, email_field, new_password_field, password_field, text_field
+from engage.forms import (
+    GovCheckboxesInput,
+    GovSelect,
+    GovTextInput,
+    clean_text,
+    email_field,
+    new_password_field,
+    password_field,
+    text_field,
+)
 
 CONNECTION_CHOICES = [
     SelectChoice("lives", _l("I live in Tower Hamlets")),
