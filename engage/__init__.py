@@ -7,6 +7,7 @@ from flask import Flask, g, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from engage import config
 from engage.extensions import csrf, db, init_celery, limiter, login_manager, migrate
@@ -17,6 +18,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
     logging.basicConfig(level=logging.INFO)
+    app.url_map.converters["int"] = DatabaseInteger
+    app.url_map.converters["slug"] = Slug
     _templates(app)
     _extensions(app)
     _blueprints(app)
@@ -27,6 +30,20 @@ def create_app(overrides: dict | None = None) -> Flask:
     pages.init_app(app)
     cli.init_app(app)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """Integers in URLs fit the database's integer columns: a larger number is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+class Slug(BaseConverter):
+    """Lower-case words joined by hyphens, as every slug here is; anything else is a 404."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+){0,15}"
 
 
 def _templates(app: Flask) -> None:

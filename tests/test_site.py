@@ -42,10 +42,19 @@ def test_a_call_to_action_shows_its_text_and_lead_board(browser, number, text, l
     assert lead in page
 
 
-def test_unknown_call_to_action_is_a_clear_404(browser):
-    response = browser.get("/calls-to-action/9")
+@pytest.mark.parametrize("number", ["9", "99999999999999999999999", "-1", "1x", "%00"])
+def test_unknown_call_to_action_is_a_clear_404(browser, number):
+    response = browser.get(f"/calls-to-action/{number}")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slug", ["no-such-board", "x" * 5000, "%F0%9F%99%82", "<script>", "a%00b"])
+def test_unknown_boards_and_plans_are_a_clear_404(browser, slug):
+    for prefix in ("/boards/", "/plans/"):
+        response = browser.get(prefix + slug)
+        assert response.status_code == 404
+        assert "<script>" not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("slug", BOARD_SLUGS)

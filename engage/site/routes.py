@@ -35,7 +35,7 @@ def plans():
     return render_template("site/plans.html", plans=partnership.all_plans())
 
 
-@bp.get("/plans/<slug>")
+@bp.get("/plans/<slug:slug>")
 def plan(slug: str):
     return render_template("site/plan.html", plan=found(partnership.plan_by_slug(slug)))
 
@@ -45,7 +45,7 @@ def boards():
     return render_template("site/boards.html", boards=partnership.boards())
 
 
-@bp.get("/boards/<slug>")
+@bp.get("/boards/<slug:slug>")
 def board(slug: str):
     board = found(partnership.board_by_slug(slug))
     return render_template("site/board.html", board=board, interested=partnership.interested_priorities(board))
