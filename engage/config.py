@@ -24,7 +24,7 @@ def broker_settings(redis_url: str | None) -> dict:
             "broker_transport_options": {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
         }
     folder = INSTANCE / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://localhost/",
@@ -32,6 +32,7 @@ def broker_settings(redis_url: str | None) -> dict:
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         },
     }
