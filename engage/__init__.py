@@ -65,7 +65,7 @@ def _templates(app: Flask) -> None:
 
 def _extensions(app: Flask) -> None:
     from engage.accounts import services as accounts
-    from engage.notices import services as notices
+    from engage.notices import dispatch
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
@@ -77,17 +77,18 @@ def _extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None
     login_manager.user_loader(accounts.load_session)
-    event.listen(db.session, "after_commit", notices.dispatch_after_commit)
-    event.listen(db.session, "after_rollback", notices.forget_on_rollback)
+    event.listen(db.session, "after_commit", dispatch.after_commit)
+    event.listen(db.session, "after_rollback", dispatch.after_rollback)
 
 
 def _blueprints(app: Flask) -> None:
     from engage.accounts.routes import bp as accounts_bp
     from engage.admin.routes import bp as admin_bp
     from engage.notices.routes import bp as notices_bp
+    from engage.notices.routes import dev_mail
     from engage.site.routes import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp):
+    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, dev_mail):
         app.register_blueprint(blueprint)
 
 

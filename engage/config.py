@@ -21,7 +21,8 @@ def broker_settings(redis_url: str | None) -> dict:
         # Short timeouts: a request never waits on a broker that is down or hung; the relay catches up.
         return {
             "broker_url": redis_url,
-            "broker_transport_options": {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
+            "broker_transport_options": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "max_retries": 0},
+            "broker_connection_timeout": 0.5,
         }
     folder = INSTANCE / "broker"
     for sub in ("queue", "processed", "control"):
@@ -79,5 +80,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "LANGUAGES": {"en": "English", "bn": "বাংলা"},
         # argon2id as RFC 9106 recommends where memory is limited; the test suite sets CHEAPEST.
         "ARGON2_PROFILE": env.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
+        # The outbox: how long a process leaves a failed broker alone, the first retry's wait (doubling after),
+        # when a claimed notice counts as interrupted, and when the relay picks up one never handed over.
+        "BROKER_REST_SECONDS": 10,
+        "NOTICE_RETRY_SECONDS": int(env.get("NOTICE_RETRY_SECONDS", "30")),
+        "NOTICE_STUCK_SECONDS": int(env.get("NOTICE_STUCK_SECONDS", "300")),
+        "NOTICE_RELAY_SECONDS": int(env.get("NOTICE_RELAY_SECONDS", "60")),
         "TOKEN_HOURS": {"verify": 72, "reset": 1},
     }

@@ -36,6 +36,10 @@ class GovSelect(Localised, gov.GovSelect):
     pass
 
 
+class GovRadioInput(Localised, gov.GovRadioInput):
+    pass
+
+
 class GovPasswordInput(Localised, gov.GovPasswordInput):
     def map_gov_params(self, field, **kwargs):
         params = super().map_gov_params(field, **kwargs)

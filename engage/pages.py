@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engage.accounts.policy import admin
+from engage.accounts.policy import admin, secretariat
 from engage.extensions import db
 
 ROLE_NAMES = {
@@ -66,5 +66,6 @@ def init_app(app: Flask) -> None:
             return {}
         return {
             "is_admin": current_user.is_authenticated and admin(current_user),
+            "is_secretariat": current_user.is_authenticated and secretariat(current_user),
             "role_names": ROLE_NAMES,
         }

@@ -19,7 +19,7 @@ from support import DATABASE_URL, Browser, Sink, drop_database, free_port, make_
 
 from engage import create_app  # noqa: E402
 from engage.extensions import db, limiter  # noqa: E402
-from engage.notices import services as notices  # noqa: E402
+from engage.notices import delivery  # noqa: E402
 from engage.notices.models import Notice  # noqa: E402
 from engage.partnership import services as partnership  # noqa: E402
 
@@ -88,6 +88,7 @@ def app_with(app, settings):
 def _clean(request, smtp):
     """Every test starts from the seeded partnership and an empty mailbox."""
     smtp[1].messages.clear()
+    smtp[1].answer = None
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
         reset_database(app)
@@ -119,8 +120,7 @@ def deliver(app, smtp):
 
     def run():
         with app.app_context():
-            for notice_id in db.session.scalars(db.select(Notice.id).filter_by(status="pending")).all():
-                notices.deliver(notice_id)
+            delivery.deliver(db.session.scalars(db.select(Notice.id).filter_by(status="pending")).all())
             db.session.remove()
         return list(smtp[1].messages)
 

@@ -28,10 +28,13 @@ class Sink:
 
     def __init__(self):
         self.messages = []
+        self.answer = None  # e.g. "451 4.3.0 try later": refuse every message with it
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
+        if self.answer:
+            return self.answer
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

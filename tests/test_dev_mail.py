@@ -1,6 +1,7 @@
 """In development with no mail server, delivered mail goes to files that /dev/mail/ lists; nowhere else."""
 
 from engage.extensions import db
+from engage.notices import delivery
 from engage.notices import services as notices
 
 
@@ -9,7 +10,7 @@ def test_development_mail_is_written_to_files_and_listed_at_dev_mail(app_with, t
     with dev.app_context():
         notice = notices.queue("password_changed", "amina@example.org", "dev-mail", {"name": "Amina <b>"})
         db.session.commit()
-        assert notices.deliver(notice.id) == "sent"
+        assert delivery.deliver([notice.id])["sent"] == 1
     client = dev.test_client()
     listing = client.get("/dev/mail/").get_data(as_text=True)
     assert "amina@example.org" in listing and "Your password has been changed" in listing

@@ -4,6 +4,7 @@ Run it with `celery -A worker.app worker` (and `celery -A worker.app beat` for t
 """
 
 from celery import Task
+from celery.schedules import crontab
 
 from engage import create_app
 
@@ -18,8 +19,10 @@ class AppContextTask(Task):
 
 
 celery.Task = AppContextTask
+celery.conf.timezone = "Europe/London"
 celery.conf.beat_schedule = {
-    "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 30.0},
+    "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 15.0},
+    "weekly-digests": {"task": "worker.tasks.send_digests", "schedule": crontab(minute=0, hour=8, day_of_week="mon")},
 }
 celery.conf.include = ["worker.tasks"]
 celery.set_default()

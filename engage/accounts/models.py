@@ -21,6 +21,8 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     connections: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(5), default="en")
+    # category -> "immediate" | "weekly" | "off", for the categories the person changed (see notices.kinds)
+    notice_choices: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     email_verified_at: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]

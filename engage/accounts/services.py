@@ -80,6 +80,7 @@ def register(
                 "reset_url": _link("/account/reset-password"),
             },
             existing.language,
+            existing,
         )
         return None
     user = User(
@@ -107,6 +108,7 @@ def send_verification(user: User) -> None:
         f"verify-email:{_digest(token)[:24]}",
         {"name": user.name, "link": _link(f"/account/verify/{token}")},
         user.language,
+        user,
     )
 
 
@@ -188,6 +190,7 @@ def request_password_reset(email: str) -> None:
         f"reset-password:{_digest(token)[:24]}",
         {"name": user.name, "link": _link(f"/account/reset-password/{token}")},
         user.language,
+        user,
     )
 
 
@@ -215,6 +218,7 @@ def _set_password(user: User, password: str) -> None:
         f"password-changed:{user.id}:{secrets.token_hex(8)}",
         {"name": user.name},
         user.language,
+        user,
     )
 
 

@@ -2,28 +2,37 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.extensions import db
 from engage.time import utcnow
 
-STATUSES = ("pending", "sending", "sent", "failed")
+# pending: waiting to be sent; sending: claimed by a worker; sent; failed: given up, the secretariat may retry;
+# held: kept for the person's weekly digest; digested: went out in one.
+STATUSES = ("pending", "sending", "sent", "failed", "held", "digested")
 
 
 class Notice(db.Model):
+    __table_args__ = (Index("ix_notice_status_relay_after", "status", "relay_after"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60))
     recipient: Mapped[str] = mapped_column(String(320), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
     context: Mapped[dict] = mapped_column(JSON, default=dict)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The relay hands a pending notice to the worker again once this time has passed.
+    relay_after: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # Set when a worker stopped while sending it: the message may have gone out before it was marked sent.
+    interrupted_at: Mapped[datetime | None]
 
     @property
     def message_id(self) -> str:

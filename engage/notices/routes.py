@@ -1,15 +1,98 @@
-"""/dev/mail: in development, with no mail server, the mail the worker delivered to files."""
+"""People's notification choices, one-click unsubscribe, the secretariat's outbox, and /dev/mail/."""
 
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-bp = Blueprint("notices", __name__, url_prefix="/dev/mail")
+from engage.accounts.forms import ButtonForm
+from engage.accounts.policy import requires, secretariat, signed_in
+from engage.errors import DomainError
+from engage.extensions import csrf, db
+from engage.notices import services as notices
+from engage.notices.forms import OutboxSearchForm, preferences_form
+from engage.notices.models import STATUSES
+
+bp = Blueprint("notices", __name__)
 
 
-@bp.before_request
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@requires(signed_in)
+def preferences():
+    categories = notices.categories_for(current_user)
+    form = preferences_form(categories, {c.name: notices.choice(current_user, c) for c in categories})
+    if form.validate_on_submit():
+        for category in categories:
+            if category.optional:
+                notices.set_choice(current_user, category.name, form[category.name].data)
+        db.session.commit()
+        flash(_("Your notification choices have been saved."), "success")
+        return redirect(url_for("notices.preferences"))
+    return render_template("notices/preferences.html", form=form, categories=categories)
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str):
+    try:
+        user, category = notices.read_unsubscribe(token)
+    except DomainError:
+        return render_template("notices/unsubscribe_invalid.html"), 400
+    return render_template("notices/unsubscribe.html", category=category, token=token)
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt  # the signed token is the authority; mail programs post here for one-click unsubscribe (RFC 8058)
+def unsubscribe(token: str):
+    try:
+        user, category = notices.unsubscribe(token)
+    except DomainError:
+        return render_template("notices/unsubscribe_invalid.html"), 400
+    db.session.commit()
+    return render_template("notices/unsubscribed.html", category=category)
+
+
+@bp.get("/secretariat/outbox")
+@requires(secretariat)
+def outbox():
+    status = request.args.get("status", "failed")
+    if status not in STATUSES:
+        abort(404)
+    form = OutboxSearchForm(request.args)
+    page = request.args.get("page", 1, type=int) or 1
+    rows = notices.outbox(status, form.recipient.data or "", max(page, 1))
+    return render_template(
+        "notices/outbox.html",
+        form=form,
+        status=status,
+        rows=rows,
+        page=page,
+        counts=notices.outbox_counts(),
+        page_size=notices.PAGE_SIZE,
+        button=ButtonForm(),
+    )
+
+
+@bp.post("/secretariat/outbox/<int:notice_id>/retry")
+@requires(secretariat)
+def retry(notice_id: int):
+    if ButtonForm().validate_on_submit():
+        try:
+            notices.retry(notice_id)
+        except DomainError as error:
+            flash(error.message, "important")
+        else:
+            db.session.commit()
+            flash(_("The notice will be sent again."), "success")
+    return redirect(url_for("notices.outbox", status="failed"))
+
+
+dev_mail = Blueprint("dev_mail", __name__, url_prefix="/dev/mail")
+
+
+@dev_mail.before_request
 def development_only():
     if current_app.config["ENGAGE_ENV"] != "development" or current_app.config["MAIL_SERVER"]:
         abort(404)
@@ -24,13 +107,13 @@ def _read(path: Path):
     return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
 
 
-@bp.get("/")
+@dev_mail.get("/")
 def mailbox():
     messages = [(path.stem, _read(path)) for path in _mail_files()[:100]]
     return render_template("notices/mailbox.html", messages=messages)
 
 
-@bp.get("/<name>")
+@dev_mail.get("/<name>")
 def message(name: str):
     path = next((p for p in _mail_files() if p.stem == name), None)
     if path is None:

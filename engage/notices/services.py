@@ -1,130 +1,156 @@
-"""Writing notices to the outbox, handing them to the worker after commit, and delivering them."""
+"""Writing notices to the outbox (in the caller's transaction), people's choices about them, and the
+secretariat's view of the outbox."""
 
-import logging
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
-from pathlib import Path
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from sqlalchemy import select, update
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from engage.accounts.models import User
+from engage.errors import DomainError
 from engage.extensions import db
-from engage.notices.models import Notice
+from engage.notices.kinds import CATEGORIES, OFF, WEEKLY, Category, category_of
+from engage.notices.models import STATUSES, Notice
 from engage.time import utcnow
 
-log = logging.getLogger(__name__)
-DELIVER_TASK = "worker.tasks.deliver_notice"
-MAX_ATTEMPTS = 8
+
+def choice(user: User, category: Category) -> str:
+    return (user.notice_choices or {}).get(category.name, category.choices[0])
 
 
-def queue(kind: str, recipient: str, key: str, context: dict | None = None, language: str = "en") -> Notice:
-    """Write a notice in the caller's transaction; the same idempotency key twice gives one notice."""
+def queue(
+    kind: str, recipient: str, key: str, context: dict | None = None, language: str = "en", user: User | None = None
+) -> Notice | None:
+    """Write a notice in the caller's transaction; the same idempotency key twice gives one notice.
+
+    A person who turned the notice's category off gets nothing (None); one who chose weekly gets it in their
+    digest (the notice is held). After the commit, the new notice's id goes to the worker.
+    """
     existing = db.session.scalar(select(Notice).filter_by(idempotency_key=key))
     if existing is not None:
         return existing
-    notice = Notice(kind=kind, recipient=recipient, idempotency_key=key, context=context or {}, language=language)
+    category = category_of(kind)
+    wanted = choice(user, category) if user is not None else category.choices[0]
+    if wanted == OFF:
+        return None
+    context = dict(context or {})
+    if user is not None and category.optional:
+        context["unsubscribe_url"] = unsubscribe_url(user, category)
+    notice = Notice(
+        kind=kind,
+        recipient=recipient,
+        user_id=user.id if user is not None else None,
+        idempotency_key=key,
+        context=context,
+        language=language,
+        status="held" if wanted == WEEKLY else "pending",
+        relay_after=utcnow() + timedelta(seconds=current_app.config["NOTICE_RELAY_SECONDS"]),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(notice)
     except IntegrityError:  # a concurrent transaction wrote the same key first
         return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
-    db.session.info.setdefault("notice_ids", []).append(notice.id)
+    if notice.status == "pending":
+        db.session.info.setdefault("notice_ids", []).append(notice.id)
     return notice
 
 
-def dispatch_after_commit(session) -> None:
-    """After a commit, give the new notices' ids to the worker; a failure here only delays them (the relay)."""
-    ids = session.info.pop("notice_ids", [])
-    if ids:
-        enqueue(ids)
+# People's choices -----------------------------------------------------------------------------------------
 
 
-def forget_on_rollback(session) -> None:
-    session.info.pop("notice_ids", None)
+def categories_for(user: User) -> list[Category]:
+    """The categories a person sees on their preferences page."""
+    board_member = any(g.board_id is not None for g in user.roles)
+    return [c for c in CATEGORIES.values() if board_member or not c.for_board_members]
 
 
-def enqueue(ids: list[int]) -> None:
-    celery = current_app.extensions["celery"]
-    for notice_id in ids:
-        try:
-            celery.send_task(DELIVER_TASK, args=[notice_id], retry=False)
-        except Exception:  # noqa: BLE001 - the broker being away must never fail the request
-            log.warning("notice %s not enqueued; the relay will pick it up", notice_id)
+def set_choice(user: User, category_name: str, value: str) -> None:
+    category = CATEGORIES.get(category_name)
+    if category is None or value not in category.choices:
+        raise DomainError(_l("Choose one of the options"), field=category_name)
+    user.notice_choices = {**(user.notice_choices or {}), category.name: value}
+    db.session.flush()
 
 
-def pending_ids(older_than: timedelta) -> list[int]:
-    cutoff = utcnow() - older_than
-    return list(db.session.scalars(select(Notice.id).filter(Notice.status == "pending", Notice.created_at < cutoff)))
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
-def claim(notice_id: int) -> Notice | None:
-    """Lock a pending notice and mark it as being sent; None when it is gone, sent or someone else has it."""
-    query = select(Notice).filter_by(id=notice_id, status="pending").with_for_update(skip_locked=True)
-    notice = db.session.scalar(query)
-    if notice is None:
-        return None
-    notice.status = "sending"
-    notice.claimed_at = utcnow()
-    notice.attempts += 1
-    db.session.commit()
-    return notice
+def unsubscribe_url(user: User, category: Category) -> str:
+    token = _signer().dumps([user.id, category.name])
+    return f"{current_app.config['PUBLIC_URL']}/unsubscribe/{token}"
 
 
-def render(notice: Notice) -> EmailMessage:
-    message = EmailMessage()
-    context = dict(notice.context, language=notice.language)
-    with force_locale(notice.language):
-        message["Subject"] = render_template(f"notices/{notice.kind}.subject.txt", **context).strip()
-        message.set_content(render_template(f"notices/{notice.kind}.txt", **context))
-        message.add_alternative(render_template(f"notices/{notice.kind}.html", **context), subtype="html")
-    message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = notice.recipient
-    message["Message-ID"] = notice.message_id
-    return message
-
-
-def send(message: EmailMessage) -> None:
-    config = current_app.config
-    if not config["MAIL_SERVER"]:
-        folder = Path(config["MAIL_FOLDER"])
-        folder.mkdir(parents=True, exist_ok=True)
-        name = make_msgid(domain="engage").strip("<>").replace("@", "-")
-        (folder / f"{utcnow():%Y%m%d-%H%M%S}-{name}.eml").write_bytes(message.as_bytes())
-        return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
-
-
-def deliver(notice_id: int) -> str:
-    """Claim, render, send and mark one notice; on a failure it goes back to pending, or failed at the limit."""
-    notice = claim(notice_id)
-    if notice is None:
-        return "skipped"
+def read_unsubscribe(token: str) -> tuple[User, Category]:
     try:
-        send(render(notice))
-    except Exception as error:  # noqa: BLE001 - recorded on the row for the secretariat
-        notice.status = "failed" if notice.attempts >= MAX_ATTEMPTS else "pending"
-        notice.last_error = f"{type(error).__name__}: {error}"[:2000]
-        db.session.commit()
-        raise
-    notice.status = "sent"
-    notice.sent_at = utcnow()
-    db.session.commit()
-    return "sent"
+        user_id, category_name = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise DomainError(_l("This unsubscribe link is not valid")) from None
+    user = db.session.get(User, user_id)
+    category = CATEGORIES.get(category_name)
+    if user is None or category is None or not category.optional:
+        raise DomainError(_l("This unsubscribe link is not valid"))
+    return user, category
 
 
-def release_stuck(older_than: timedelta) -> int:
-    """Put back notices claimed by a worker that died before marking them."""
-    cutoff = utcnow() - older_than
-    result = db.session.execute(
-        update(Notice).where(Notice.status == "sending", Notice.claimed_at < cutoff).values(status="pending")
+def unsubscribe(token: str) -> tuple[User, Category]:
+    user, category = read_unsubscribe(token)
+    set_choice(user, category.name, OFF)
+    return user, category
+
+
+# Weekly digests -------------------------------------------------------------------------------------------
+
+
+def gather_digests() -> int:
+    """The weekly job: one digest per person of the notices held for them, in their language."""
+    from engage.notices.delivery import render
+
+    held = list(db.session.scalars(select(Notice).where(Notice.status == "held").order_by(Notice.user_id, Notice.id)))
+    people: dict[int | None, list[Notice]] = {}
+    for notice in held:
+        people.setdefault(notice.user_id, []).append(notice)
+    year, week, _ = utcnow().isocalendar()
+    for user_id, notices in people.items():
+        first = notices[0]
+        items = [{"subject": render(n)["Subject"], "url": n.context.get("url")} for n in notices]
+        queue("digest", first.recipient, f"digest:{user_id}:{year}-W{week:02d}", {"items": items}, first.language)
+        db.session.execute(update(Notice).where(Notice.id.in_([n.id for n in notices])).values(status="digested"))
+    db.session.flush()
+    return len(people)
+
+
+# The secretariat's outbox --------------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def outbox_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Notice.status, func.count(Notice.id)).group_by(Notice.status))
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def outbox(status: str, recipient: str = "", page: int = 1) -> list[Notice]:
+    query = select(Notice).where(Notice.status == status).order_by(Notice.id.desc())
+    if recipient:
+        query = query.where(Notice.recipient == recipient.strip().lower())
+    return list(db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+
+
+def retry(notice_id: int) -> Notice:
+    """Send a failed notice again, from a fresh count of attempts."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.status != "failed":
+        raise DomainError(_l("Only a failed notice can be retried"))
+    db.session.execute(
+        update(Notice).where(Notice.id == notice_id).values(status="pending", attempts=0, relay_after=utcnow())
     )
-    return result.rowcount
+    db.session.info.setdefault("notice_ids", []).append(notice_id)
+    db.session.flush()
+    return notice

@@ -1,8 +1,8 @@
-"""foundation: partnership, accounts, notices
+"""foundation: partnership, accounts, outbox
 
-Revision ID: a4dd3e100c92
+Revision ID: 8a47400d6149
 Revises: 
-Create Date: 2026-11-22 18:39:59.250613
+Create Date: 2026-11-22 18:56:47.909299
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a4dd3e100c92'
+revision = '8a47400d6149'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -30,26 +30,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_board')),
     sa.UniqueConstraint('slug', name=op.f('uq_board_slug'))
     )
-    op.create_table('notice',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=60), nullable=False),
-    sa.Column('recipient', sa.String(length=320), nullable=False),
-    sa.Column('language', sa.String(length=5), nullable=False),
-    sa.Column('context', sa.JSON(), nullable=False),
-    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('claimed_at', sa.DateTime(), nullable=True),
-    sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice')),
-    sa.UniqueConstraint('idempotency_key', name=op.f('uq_notice_idempotency_key'))
-    )
-    with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_notice_recipient'), ['recipient'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notice_status'), ['status'], unique=False)
-
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -79,6 +59,7 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('connections', sa.JSON(), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('notice_choices', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('email_verified_at', sa.DateTime(), nullable=True),
     sa.Column('disabled_at', sa.DateTime(), nullable=True),
@@ -113,6 +94,31 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_board_organisation_organisation_id_organisation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('board_id', 'organisation_id', name=op.f('pk_board_organisation'))
     )
+    op.create_table('notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=60), nullable=False),
+    sa.Column('recipient', sa.String(length=320), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('context', sa.JSON(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('relay_after', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('interrupted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notice_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_notice_idempotency_key'))
+    )
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_recipient'), ['recipient'], unique=False)
+        batch_op.create_index('ix_notice_status_relay_after', ['status', 'relay_after'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_user_id'), ['user_id'], unique=False)
+
     op.create_table('priority',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -175,6 +181,12 @@ def downgrade():
 
     op.drop_table('role_grant')
     op.drop_table('priority')
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_user_id'))
+        batch_op.drop_index('ix_notice_status_relay_after')
+        batch_op.drop_index(batch_op.f('ix_notice_recipient'))
+
+    op.drop_table('notice')
     op.drop_table('board_organisation')
     with op.batch_alter_table('account_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_account_token_user_id'))
@@ -184,10 +196,5 @@ def downgrade():
     op.drop_table('user')
     op.drop_table('plan')
     op.drop_table('organisation')
-    with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notice_status'))
-        batch_op.drop_index(batch_op.f('ix_notice_recipient'))
-
-    op.drop_table('notice')
     op.drop_table('board')
     # ### end Alembic commands ###

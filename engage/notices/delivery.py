@@ -1,0 +1,209 @@
+"""The worker's side of the outbox: claim, render, send over SMTP, mark; back off and give up; relay.
+
+At most once per person: a notice is claimed (pending -> sending, atomically) just before its message is sent
+and marked sent just after, so a worker killed mid-batch leaves at most the one notice it was sending in doubt.
+The relay finds such a notice later, records that it was interrupted (it may arrive twice) and sends it again.
+"""
+
+import hashlib
+import logging
+import smtplib
+from collections import Counter
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import Row, select, update
+
+from engage.extensions import db
+from engage.notices import dispatch
+from engage.notices.models import Notice
+from engage.time import utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def message_id(notice: Notice | Row) -> str:
+    """The same for every attempt at a notice, so a receiving server can tell a repeat."""
+    digest = hashlib.sha256(notice.idempotency_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{urlsplit(current_app.config['PUBLIC_URL']).hostname}>"
+
+
+def render(notice: Notice | Row) -> EmailMessage:
+    message = EmailMessage()
+    context = dict(notice.context, language=notice.language)
+    with force_locale(notice.language):
+        message["Subject"] = render_template(f"notices/{notice.kind}.subject.txt", **context).strip()
+        message.set_content(render_template(f"notices/{notice.kind}.txt", **context))
+        message.add_alternative(render_template(f"notices/{notice.kind}.html", **context), subtype="html")
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = notice.recipient
+    message["Message-ID"] = message_id(notice)
+    if unsubscribe := notice.context.get("unsubscribe_url"):
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+class Mailer:
+    """One SMTP connection for a batch (or, with no mail server configured, a folder of .eml files)."""
+
+    def __init__(self):
+        self.config = current_app.config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except smtplib.SMTPException:
+                self.smtp.close()
+
+    def reset(self) -> None:
+        """Drop a connection that failed; the next message opens a new one."""
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=10)
+        if self.config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if self.config["MAIL_USERNAME"]:
+            smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        if not self.config["MAIL_SERVER"]:
+            folder = Path(self.config["MAIL_FOLDER"])
+            folder.mkdir(parents=True, exist_ok=True)
+            name = message["Message-ID"].strip("<>").split("@")[0]
+            (folder / f"{utcnow():%Y%m%d-%H%M%S-%f}-{name}.eml").write_bytes(message.as_bytes())
+            return
+        if self.smtp is None:
+            self.smtp = self._connect()
+        try:
+            self.smtp.send_message(message)
+        except smtplib.SMTPServerDisconnected:
+            self.smtp = self._connect()
+            self.smtp.send_message(message)
+
+
+def permanent(error: Exception) -> bool:
+    """A 5xx answer will not change by trying again; anything else (4xx, network) may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(current_app.config["NOTICE_RETRY_SECONDS"] * 2 ** (attempts - 1), 3600))
+
+
+def claim(notice_id: int) -> bool:
+    """pending -> sending, for one worker only (SKIP LOCKED on PostgreSQL; SQLite serialises writers)."""
+    still_pending = (
+        select(Notice.id).where(Notice.id == notice_id, Notice.status == "pending").with_for_update(skip_locked=True)
+    )
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.id == still_pending.scalar_subquery(), Notice.status == "pending")
+        .values(status="sending", claimed_at=utcnow(), attempts=Notice.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _mark_sent(notice_id: int) -> None:
+    db.session.execute(update(Notice).where(Notice.id == notice_id).values(status="sent", sent_at=utcnow()))
+    db.session.commit()
+
+
+def _mark_failed(notice: Row, error: Exception) -> str:
+    attempts = db.session.scalar(select(Notice.attempts).where(Notice.id == notice.id))
+    gave_up = permanent(error) or attempts >= MAX_ATTEMPTS
+    db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice.id)
+        .values(
+            status="failed" if gave_up else "pending",
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            relay_after=utcnow() + backoff(attempts),
+        )
+    )
+    db.session.commit()
+    log.warning("notice %s not delivered (attempt %s): %s", notice.id, attempts, type(error).__name__)
+    return "failed" if gave_up else "retry"
+
+
+def deliver(ids: list[int]) -> Counter:
+    """Deliver what is still pending of these notices over one connection; count what became of each."""
+    outcome: Counter = Counter()
+    # Plain rows, not ORM objects: the commits below would expire objects and reload each one.
+    fields = (
+        Notice.id,
+        Notice.kind,
+        Notice.recipient,
+        Notice.language,
+        Notice.context,
+        Notice.idempotency_key,
+        Notice.status,
+    )
+    notices = {row.id: row for row in db.session.execute(select(*fields).where(Notice.id.in_(ids)))}
+    db.session.commit()
+    with Mailer() as mailer:
+        for notice_id in ids:
+            notice = notices.get(notice_id)
+            if notice is None or notice.status != "pending" or not claim(notice_id):
+                outcome["skipped"] += 1
+                continue
+            try:
+                mailer.send(render(notice))
+            except Exception as error:  # noqa: BLE001 - recorded on the row, retried by the relay
+                outcome[_mark_failed(notice, error)] += 1
+                if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                    mailer.reset()
+                continue
+            _mark_sent(notice_id)
+            outcome["sent"] += 1
+    return outcome
+
+
+def release_interrupted(older_than: timedelta) -> int:
+    """Put back notices whose worker stopped while sending them; each may have gone out already, so say so."""
+    cutoff = utcnow() - older_than
+    stuck = list(db.session.scalars(select(Notice.id).where(Notice.status == "sending", Notice.claimed_at < cutoff)))
+    if stuck:
+        db.session.execute(
+            update(Notice)
+            .where(Notice.id.in_(stuck), Notice.status == "sending")
+            .values(status="pending", interrupted_at=utcnow(), relay_after=utcnow())
+        )
+        log.warning("%d notices were interrupted while being sent and may arrive twice: %s", len(stuck), stuck)
+    db.session.commit()
+    return len(stuck)
+
+
+def due_ids(limit: int = 10_000) -> list[int]:
+    query = (
+        select(Notice.id)
+        .where(Notice.status == "pending", Notice.relay_after <= utcnow())
+        .order_by(Notice.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def relay() -> int:
+    """The beat job: release interrupted notices, then hand every due pending notice to the worker."""
+    release_interrupted(timedelta(seconds=current_app.config["NOTICE_STUCK_SECONDS"]))
+    ids = due_ids()
+    db.session.commit()
+    return dispatch.enqueue(ids)

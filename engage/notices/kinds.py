@@ -1,0 +1,75 @@
+"""Every kind of notice, the category a person controls it by, and what a person may choose for each category."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+IMMEDIATE, WEEKLY, OFF = "immediate", "weekly", "off"
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    label: object
+    hint: object
+    choices: tuple[str, ...]  # the first is the default; a single choice means it cannot be turned off
+    for_board_members: bool = False
+
+    @property
+    def optional(self) -> bool:
+        return len(self.choices) > 1
+
+
+CATEGORIES = {
+    c.name: c
+    for c in (
+        Category(
+            "account",
+            _l("Your account"),
+            _l(
+                "Confirming your email address, resetting your password and "
+                "other messages about your account's security."
+            ),
+            (IMMEDIATE,),
+        ),
+        Category(
+            "own_proposals",
+            _l("Your proposals"),
+            _l("When a board decides something about a proposal you made."),
+            (IMMEDIATE, OFF),
+        ),
+        Category(
+            "followed_proposals",
+            _l("Proposals you follow"),
+            _l("When something happens to a proposal you follow."),
+            (IMMEDIATE, WEEKLY, OFF),
+        ),
+        Category(
+            "congress",
+            _l("Partnership congress"),
+            _l("Reminders before a congress you registered for. Confirmations and changes are always sent."),
+            (IMMEDIATE, OFF),
+        ),
+        Category(
+            "board_queue",
+            _l("New in your board's queue"),
+            _l("Proposals routed to a board you sit on."),
+            (IMMEDIATE, WEEKLY, OFF),
+            for_board_members=True,
+        ),
+    )
+}
+
+# kind -> category. Every template under templates/notices/ has its kind here.
+KINDS = {
+    "verify_email": "account",
+    "reset_password": "account",
+    "account_exists": "account",
+    "password_changed": "account",
+    "digest": "account",
+}
+# The digest gathers held notices of the categories a person chose to get weekly.
+
+
+def category_of(kind: str) -> Category:
+    return CATEGORIES[KINDS[kind]]
