@@ -95,3 +95,29 @@ class Browser:
         form_page = self.client.get(page or url)
         payload = {"csrf_token": csrf_token(form_page.get_data(as_text=True)), **data}
         return self.client.post(url, data=payload, **kwargs)
+
+
+class QueryCounter:
+    """Counts the SQL statements an engine runs while it is active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
