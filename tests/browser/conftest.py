@@ -17,6 +17,8 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
+from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -262,5 +264,65 @@ def email_link(app, live_server, deliver):
         match = re.search(re.escape(public + path) + r"\S+", body)
         assert match, f"no {path} link in the email:\n{body}"
         return live_server.local(match.group(0), public)
+
+    return find
+
+
+@pytest.fixture
+def demo(app) -> dict[str, str]:
+    """The accounts `flask demo` makes, one for each role (all with DEMO_PASSWORD): role -> email address."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return {role or "resident": email for email, _, role, _, _ in DEMO_ACCOUNTS}
+
+
+@pytest.fixture
+def sign_in_as(visit, follow):
+    """Open the sign-in page and sign in with an email address and password (the demo password unless given)."""
+
+    def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+        visit(page, "/account/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        follow(page.get_by_role("button", name="Sign in"))
+
+    return sign_in
+
+
+# Every text a page shows or gives to assistive technology (text, labels, titles, button values), except what
+# is marked as English (lang="en": the language switcher's "English") and what is not shown at all.
+PAGE_TEXTS = r"""() => {
+  const texts = [document.title];
+  const english = el => { const marked = el.closest('[lang]'); return marked && marked.lang.startsWith('en'); };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('script, style, template, noscript') || english(el)) continue;
+    if (node.textContent.trim()) texts.push(node.textContent.trim());
+  }
+  for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt], input[value]')) {
+    if (english(el) || el.type === 'hidden') continue;
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+      if (el.getAttribute(name)) texts.push(el.getAttribute(name));
+    }
+    if (['submit', 'button', 'reset'].includes(el.type)) texts.push(el.value);
+  }
+  return texts;
+}"""
+
+
+@pytest.fixture
+def english_left():
+    """The texts on a page that still have Latin words in them, once the given data (names, addresses) is taken
+    out: on a page in Bengali, any left are interface text the catalogue did not translate."""
+
+    def find(page, data: tuple[str, ...] = ()) -> list[str]:
+        left = []
+        for text in page.evaluate(PAGE_TEXTS):
+            for known in sorted(data, key=len, reverse=True):
+                text = text.replace(known, " ")
+            if re.search(r"[A-Za-z]{2,}", text):
+                left.append(text.strip())
+        return left
 
     return find
