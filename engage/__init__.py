@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     app.url_map.converters["int"] = DatabaseInteger
     app.url_map.converters["slug"] = Slug
+    app.url_map.converters["reference"] = Reference
     _templates(app)
     _extensions(app)
     _blueprints(app)
@@ -44,6 +45,12 @@ class Slug(BaseConverter):
     """Lower-case words joined by hyphens, as every slug here is; anything else is a 404."""
 
     regex = r"[a-z0-9]+(?:-[a-z0-9]+){0,15}"
+
+
+class Reference(BaseConverter):
+    """A proposal's reference, like TH-2026-00042."""
+
+    regex = r"[A-Z]{1,5}-\d{4}-\d{5,6}"
 
 
 def _templates(app: Flask) -> None:
@@ -86,9 +93,10 @@ def _blueprints(app: Flask) -> None:
     from engage.admin.routes import bp as admin_bp
     from engage.notices.routes import bp as notices_bp
     from engage.notices.routes import dev_mail
+    from engage.proposals.routes import bp as proposals_bp
     from engage.site.routes import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, dev_mail):
+    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, proposals_bp, dev_mail):
         app.register_blueprint(blueprint)
 
 

@@ -1,14 +1,23 @@
 """Command-line operations: flask seed, flask demo, flask users grant."""
 
+import json
+from datetime import timedelta
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from engage.accounts import services as accounts
 from engage.accounts.models import ROLES
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
+from engage.proposals import services as proposals
+from engage.proposals import statuses
+from engage.proposals.models import Proposal
+from engage.time import utcnow
 
 DEMO_PASSWORD = "demo-password-123"
 # Who `flask demo` creates: (email, name, role, board, organisation).
@@ -27,6 +36,15 @@ DEMO_ACCOUNTS = [
     ("secretariat@example.org", "Sam Clarke", "secretariat", None, None),
     ("admin@example.org", "Alex Morgan", "admin", None, None),
 ]
+
+# More residents, so the demo proposals come from several people.
+DEMO_RESIDENTS = [
+    ("shahana@example.org", "Shahana Ahmed"),
+    ("kwame@example.org", "Kwame Mensah"),
+    ("maria@example.org", "Maria Costa"),
+    ("abdul@example.org", "Abdul Karim"),
+]
+DEMO_PROPOSALS = Path(__file__).parent / "data" / "demo-proposals.json"
 
 users_cli = AppGroup("users", help="Manage people and their roles.")
 
@@ -56,8 +74,9 @@ def seed_command() -> None:
     click.echo("Partnership structure loaded.")
 
 
-def demo_command() -> None:
-    """Add a demo account for each role and print them."""
+@click.option("--accounts-only", is_flag=True, help="Only the accounts, no proposals.")
+def demo_command(accounts_only: bool) -> None:
+    """Add a demo account for each role, more residents and their proposals, and print the accounts."""
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, role, board, organisation in DEMO_ACCOUNTS:
         user = accounts.user_by_email(email)
@@ -66,7 +85,41 @@ def demo_command() -> None:
         if role:
             accounts.grant(user, role, board, organisation)
         click.echo(f"  {email:28} {role or 'resident'}{' of ' + board if board else ''}")
+    residents = [
+        accounts.user_by_email(email) or accounts.register(name, email, DEMO_PASSWORD, ["lives"], "en", True)
+        for email, name in DEMO_RESIDENTS
+    ]
+    db.session.flush()
+    made = 0 if accounts_only else _demo_proposals([accounts.user_by_email(DEMO_ACCOUNTS[0][0]), *residents])
+    click.echo(f"  and {len(residents)} more residents, and {made} proposals")
     db.session.commit()
+
+
+def _demo_proposals(authors: list) -> int:
+    """A living site: proposals across the calls to action, wards and statuses (once: none if any exist)."""
+    if db.session.scalar(select(func.count(Proposal.id))):
+        return 0
+    secretariat = accounts.user_by_email("secretariat@example.org")
+    specs = json.loads(DEMO_PROPOSALS.read_text(encoding="utf-8"))
+    for number, spec in enumerate(specs):
+        author = authors[number % len(authors)]
+        proposal = proposals.start_draft(author)
+        proposals.edit(
+            proposal, author, show_name=number % 3 != 0, **{field: spec[field] for field in proposals.TEXT_FIELDS}
+        )
+        proposals.choose_calls_to_action(proposal, author, spec["calls_to_action"])
+        proposals.place(proposal, author, spec["ward"])
+        proposals.submit(proposal, author, now=utcnow() - timedelta(days=3 * (len(specs) - number)))
+        for supporter in authors[: number % len(authors)]:
+            if supporter is not author:
+                proposals.support(proposal, supporter)
+        if spec["status"] == "withdrawn":
+            proposals.withdraw(proposal, author, spec["reason"])
+        elif spec["status"] != "submitted":
+            statuses.transition(proposal, "under_review", secretariat)
+            if spec["status"] != "under_review":
+                statuses.transition(proposal, spec["status"], secretariat, public_reason=spec["reason"])
+    return len(specs)
 
 
 def init_app(app: Flask) -> None:

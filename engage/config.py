@@ -60,7 +60,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Redis away must not stop people signing in: limits fall back to this process's memory meanwhile.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if redis_url else {},
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.3, "socket_connect_timeout": 0.3} if redis_url else {},
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,

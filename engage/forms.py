@@ -40,6 +40,25 @@ class GovRadioInput(Localised, gov.GovRadioInput):
     pass
 
 
+class GovCharacterCount(Localised, gov.GovCharacterCount):
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        # GOV.UK Frontend's own placeholders: %{count} is filled in by its JavaScript.
+        params.update(
+            textareaDescriptionText=_("You can enter up to %{count} characters"),
+            charactersUnderLimitText={
+                "one": _("You have %{count} character remaining"),
+                "other": _("You have %{count} characters remaining"),
+            },
+            charactersAtLimitText=_("You have 0 characters remaining"),
+            charactersOverLimitText={
+                "one": _("You have %{count} character too many"),
+                "other": _("You have %{count} characters too many"),
+            },
+        )
+        return params
+
+
 class GovPasswordInput(Localised, gov.GovPasswordInput):
     def map_gov_params(self, field, **kwargs):
         params = super().map_gov_params(field, **kwargs)

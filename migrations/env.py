@@ -11,6 +11,12 @@ if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 db = current_app.extensions["migrate"].db
+# Indexes made by hand in migrations, on expressions Alembic cannot compare.
+HAND_MADE = {"ix_proposal_fulltext"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "index" and name in HAND_MADE)
 
 
 def run_migrations_offline() -> None:
@@ -32,6 +38,7 @@ def run_migrations_online() -> None:
             process_revision_directives=skip_empty,
             render_as_batch=True,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

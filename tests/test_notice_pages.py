@@ -15,7 +15,7 @@ ROLE_ACCOUNTS = {role or "resident": email for email, _, role, _, _ in DEMO_ACCO
 
 @pytest.fixture
 def demo(app):
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["demo", "--accounts-only"]).exit_code == 0
 
 
 def signed_in_as(new_browser, role):

@@ -35,7 +35,7 @@ def add_failed_notices(app, how_many: int, start: int) -> None:
 
 @pytest.fixture
 def admin(app, new_browser):
-    app.test_cli_runner().invoke(args=["demo"])
+    app.test_cli_runner().invoke(args=["demo", "--accounts-only"])
     person = new_browser()
     person.submit("/account/sign-in", {"email": "admin@example.org", "password": DEMO_PASSWORD})
     return person.client
@@ -65,3 +65,45 @@ def test_lists_cost_the_same_queries_with_10_or_60_rows(app, admin, url, grow):
 )
 def test_public_pages_cost_a_handful_of_queries(app, url):
     assert queries(app, app.test_client(), url) <= 4
+
+
+def add_proposals(app, how_many: int, start: int) -> None:
+    """Published proposals made directly in the database: the pages, not the services, are under test."""
+    from engage.partnership.models import Priority, Ward
+    from engage.proposals.models import Proposal, ProposalPriority, Support
+
+    with app.app_context():
+        author = accounts.user_by_email("resident@example.org")
+        priorities = db.session.scalars(db.select(Priority).where(Priority.lead_board_id.is_not(None))).all()
+        wards = db.session.scalars(db.select(Ward)).all()
+        for number in range(start, start + how_many):
+            priority = priorities[number % len(priorities)]
+            proposal = Proposal(
+                reference=f"TH-2026-{number + 1:05d}", author_id=author.id, title=f"Idea {number} about canal benches",
+                problem="A problem", idea="An idea", who_it_helps="People", status="submitted",
+                board_id=priority.lead_board_id, ward=wards[number % len(wards)], show_name=True,
+                submitted_at=accounts.utcnow(),
+                calls_to_action=[ProposalPriority(priority=priority, position=0),
+                                 ProposalPriority(priority=priorities[(number + 1) % len(priorities)], position=1)],
+            )
+            db.session.add(proposal)
+        db.session.flush()
+        db.session.add(Support(proposal_id=proposal.id, user_id=author.id))
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("url", "few"),
+    [
+        ("/proposals/", 10),
+        ("/proposals/?q=canal+benches&sort=supported", 10),
+        ("/proposals/?call-to-action=3&board=community-safety-partnership", 10),
+        ("/proposals/?page=2", 30),  # a second page needs more than one page of proposals
+        ("/proposals/TH-2026-00001", 10),
+    ],
+)
+def test_proposal_pages_cost_the_same_queries_with_few_or_1000_proposals(app, admin, url, few):
+    add_proposals(app, few, 0)
+    with_few = queries(app, admin, url)
+    add_proposals(app, 1000 - few, few)
+    assert queries(app, admin, url) == with_few

@@ -8,13 +8,14 @@ from engage.accounts.models import RoleGrant, User
 from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from engage.extensions import db
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
+from engage.proposals.models import Proposal
 
 ROLE_ACCOUNTS = {role or "resident": email for email, _, role, _, _ in DEMO_ACCOUNTS}
 
 
 @pytest.fixture
 def demo(app):
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["demo", "--accounts-only"]).exit_code == 0
 
 
 def signed_in_as(new_browser, role):
@@ -119,12 +120,18 @@ def test_flask_users_grant_gives_a_role_from_the_command_line(app, demo):
     assert no_board.exit_code != 0 and "Choose the board" in no_board.output
 
 
-def test_flask_demo_makes_an_account_for_each_role_and_prints_them(app):
+def test_flask_demo_makes_an_account_for_each_role_and_a_living_site(app):
     result = app.test_cli_runner().invoke(args=["demo"])
-    assert DEMO_PASSWORD in result.output
+    assert DEMO_PASSWORD in result.output and "24 proposals" in result.output
     with app.app_context():
         roles = {g.role for g in db.session.scalars(db.select(RoleGrant))}
+        proposals = db.session.scalars(db.select(Proposal)).all()
+        assert {p.status for p in proposals} >= {"submitted", "under_review", "accepted", "declined", "withdrawn"}
+        assert len({p.ward_id for p in proposals}) > 10 and len({p.board_id for p in proposals}) >= 4
     assert roles == {"partner_representative", "board_member", "board_chair", "board_officer", "secretariat", "admin"}
+    assert "Youth club open on Friday nights" in app.test_client().get("/proposals/?q=youth+club").get_data(as_text=True)
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert "and 4 more residents, and 0 proposals" in again.output
 
 
 def test_flask_seed_twice_changes_nothing(app):

@@ -55,10 +55,6 @@ def _issue_token(user: User, purpose: str) -> str:
     return token
 
 
-def _link(path: str) -> str:
-    return current_app.config["PUBLIC_URL"] + path
-
-
 def register(
     name: str, email: str, password: str, connections: list[str], language: str, verified: bool = False
 ) -> User | None:
@@ -76,8 +72,8 @@ def register(
             f"account-exists:{existing.id}:{secrets.token_hex(8)}",
             {
                 "name": existing.name,
-                "sign_in_url": _link("/account/sign-in"),
-                "reset_url": _link("/account/reset-password"),
+                "sign_in_url": notices.public_link("/account/sign-in"),
+                "reset_url": notices.public_link("/account/reset-password"),
             },
             existing.language,
             existing,
@@ -106,7 +102,7 @@ def send_verification(user: User) -> None:
         "verify_email",
         user.email,
         f"verify-email:{_digest(token)[:24]}",
-        {"name": user.name, "link": _link(f"/account/verify/{token}")},
+        {"name": user.name, "link": notices.public_link(f"/account/verify/{token}")},
         user.language,
         user,
     )
@@ -188,7 +184,7 @@ def request_password_reset(email: str) -> None:
         "reset_password",
         user.email,
         f"reset-password:{_digest(token)[:24]}",
-        {"name": user.name, "link": _link(f"/account/reset-password/{token}")},
+        {"name": user.name, "link": notices.public_link(f"/account/reset-password/{token}")},
         user.language,
         user,
     )

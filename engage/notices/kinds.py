@@ -67,6 +67,8 @@ KINDS = {
     "account_exists": "account",
     "password_changed": "account",
     "digest": "account",
+    "proposal_submitted": "own_proposals",
+    "proposal_in_queue": "board_queue",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 

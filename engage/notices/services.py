@@ -17,6 +17,11 @@ from engage.notices.models import STATUSES, Notice
 from engage.time import utcnow
 
 
+def public_link(path: str) -> str:
+    """An address on the site, for a message read outside it."""
+    return current_app.config["PUBLIC_URL"] + path
+
+
 def choice(user: User, category: Category) -> str:
     return (user.notice_choices or {}).get(category.name, category.choices[0])
 
@@ -81,8 +86,7 @@ def _signer() -> URLSafeSerializer:
 
 
 def unsubscribe_url(user: User, category: Category) -> str:
-    token = _signer().dumps([user.id, category.name])
-    return f"{current_app.config['PUBLIC_URL']}/unsubscribe/{token}"
+    return public_link(f"/unsubscribe/{_signer().dumps([user.id, category.name])}")
 
 
 def read_unsubscribe(token: str) -> tuple[User, Category]:

@@ -271,7 +271,7 @@ def email_link(app, live_server, deliver):
 @pytest.fixture
 def demo(app) -> dict[str, str]:
     """The accounts `flask demo` makes, one for each role (all with DEMO_PASSWORD): role -> email address."""
-    result = app.test_cli_runner().invoke(args=["demo"])
+    result = app.test_cli_runner().invoke(args=["demo", "--accounts-only"])
     assert result.exit_code == 0, result.output
     return {role or "resident": email for email, _, role, _, _ in DEMO_ACCOUNTS}
 

@@ -1,0 +1,118 @@
+"""Residents' proposals, their calls to action, their journey through the boards, and what people do with them."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.accounts.models import User
+from engage.extensions import db
+from engage.partnership.models import Board, Organisation, Priority, Ward
+from engage.time import utcnow
+
+SOURCES = ("online", "paper", "phone", "congress")
+
+
+class Proposal(db.Model):
+    __table_args__ = (
+        Index("ix_proposal_public_order", "hidden_at", "status", "submitted_at"),
+        Index("ix_proposal_board_status", "board_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)  # given at submission
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(150), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    idea: Mapped[str] = mapped_column(Text, default="")
+    who_it_helps: Mapped[str] = mapped_column(Text, default="")
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"), index=True)  # None: borough-wide
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    show_name: Mapped[bool] = mapped_column(default=False)
+    # Written only through engage.proposals.statuses.
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    supports: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(String(20), default="online")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    ward: Mapped[Ward | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    board: Mapped[Board | None] = relationship()
+    calls_to_action: Mapped[list["ProposalPriority"]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalPriority.position"
+    )
+    journey: Mapped[list["StatusChange"]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="StatusChange.id"
+    )
+
+    @property
+    def priorities(self) -> list[Priority]:
+        return [link.priority for link in self.calls_to_action]
+
+    @property
+    def primary_priority(self) -> Priority | None:
+        return self.calls_to_action[0].priority if self.calls_to_action else None
+
+
+class ProposalPriority(db.Model):
+    """A call to action a proposal is mapped to; position 0 is the primary one, which decides the board."""
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="calls_to_action")
+    priority: Mapped[Priority] = relationship()
+
+
+class StatusChange(db.Model):
+    """One step of a proposal's journey: who, when, from, to, the public reason and an internal note."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_status: Mapped[str] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
+    public_reason: Mapped[str] = mapped_column(Text, default="")
+    internal_note: Mapped[str] = mapped_column(Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="journey")
+    board: Mapped[Board | None] = relationship()
+
+
+class Support(db.Model):
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Follow(db.Model):
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given in a year: TH-2026-00042 is the 42nd proposal submitted in 2026."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,280 @@
+"""Proposals: the question pages of a new proposal, the public list and pages, and what people do on them."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from engage.accounts.forms import ButtonForm
+from engage.accounts.policy import requires, signed_in
+from engage.errors import DomainError
+from engage.extensions import db
+from engage.forms import show_error
+from engage.i18n import language
+from engage.partnership import services as partnership
+from engage.proposals import forms, policy, search, statuses
+from engage.proposals import services as proposals
+from engage.proposals.models import Proposal
+
+bp = Blueprint("proposals", __name__)
+
+# The question pages, in order: address, form, and how a form's answers are read from and written to a proposal.
+STEPS = {
+    "title": forms.TitleStep,
+    "problem": forms.ProblemStep,
+    "idea": forms.IdeaStep,
+    "who-it-helps": forms.WhoStep,
+    "calls-to-action": forms.CallsToActionStep,
+    "where": forms.WardStep,
+    "organisation": forms.OrganisationStep,
+    "your-name": forms.NameStep,
+}
+ORDER = list(STEPS)
+
+
+def _editable(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not policy.can_edit(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+def _answers(proposal: Proposal) -> dict:
+    priorities = [p.number for p in proposal.priorities]
+    return {
+        "title": proposal.title,
+        "problem": proposal.problem,
+        "idea": proposal.idea,
+        "who_it_helps": proposal.who_it_helps,
+        "primary": priorities[0] if priorities else None,
+        "others": priorities[1:],
+        # Both questions are optional: not answered means the whole borough and the resident's own idea.
+        "ward": proposal.ward.slug if proposal.ward else "borough-wide",
+        "organisation": proposal.organisation.slug if proposal.organisation else "none",
+        "show_name": "yes" if proposal.show_name else "no",
+    }
+
+
+def _form_for(step: str, proposal: Proposal):
+    form = STEPS[step](data=_answers(proposal))
+    if step == "calls-to-action":
+        form.offer(proposals.current_calls_to_action(), language())
+    elif step == "where":
+        form.ward.choices = [
+            SelectChoice("", _("Choose a place")),
+            SelectChoice("borough-wide", _("The whole borough")),
+        ]
+        form.ward.choices += [SelectChoice(w.slug, w.name) for w in partnership.wards()]
+    elif step == "organisation":
+        form.organisation.choices = [
+            SelectChoice("", _("Choose one")),
+            SelectChoice("none", _("No, it is my own idea")),
+        ]
+        form.organisation.choices += [SelectChoice(o.slug, o.name) for o in partnership.organisations()]
+    return form
+
+
+def _save(step: str, form, proposal: Proposal) -> None:
+    if step == "calls-to-action":
+        proposals.choose_calls_to_action(proposal, current_user, [form.primary.data, *form.others.data])
+    elif step == "where":
+        proposals.place(proposal, current_user, form.ward.data)
+    elif step == "organisation":
+        proposals.on_behalf_of(proposal, current_user, form.organisation.data)
+    elif step == "your-name":
+        proposals.edit(proposal, current_user, show_name=form.show_name.data == "yes")
+    else:
+        name = next(f for f in form.data if f not in ("submit", "csrf_token"))
+        proposals.edit(proposal, current_user, **{name: form[name].data})
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@requires(signed_in)
+def new():
+    form = ButtonForm()
+    if form.validate_on_submit():
+        proposal = proposals.start_draft(current_user)
+        db.session.commit()
+        return redirect(url_for("proposals.step", proposal_id=proposal.id, step=ORDER[0]))
+    return render_template("proposals/new.html", form=form, drafts=proposals.drafts_of(current_user))
+
+
+@bp.route("/proposals/drafts/<int:proposal_id>/<step>", methods=["GET", "POST"])
+@requires(signed_in)
+def step(proposal_id: int, step: str):
+    if step not in STEPS:
+        abort(404)
+    proposal = _editable(proposal_id)
+    form = _form_for(step, proposal)
+    if form.validate_on_submit():
+        try:
+            _save(step, form, proposal)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            after = ORDER.index(step) + 1
+            if request.args.get("return") == "check" or after == len(ORDER):
+                return redirect(url_for("proposals.check", proposal_id=proposal.id))
+            return redirect(url_for("proposals.step", proposal_id=proposal.id, step=ORDER[after]))
+    back = (
+        url_for("proposals.step", proposal_id=proposal.id, step=ORDER[ORDER.index(step) - 1])
+        if step != ORDER[0]
+        else url_for("proposals.new")
+    )
+    similar = search.similar(f"{proposal.title} {proposal.problem}", proposal.id) if step in ("problem", "idea") else []
+    return render_template("proposals/step.html", form=form, step=step, proposal=proposal, back=back, similar=similar)
+
+
+@bp.route("/proposals/drafts/<int:proposal_id>/check", methods=["GET", "POST"])
+@requires(signed_in)
+def check(proposal_id: int):
+    proposal = _editable(proposal_id)
+    form = forms.SubmitProposal()
+    if proposal.status == "draft" and form.validate_on_submit():
+        try:
+            proposals.submit(proposal, current_user)
+        except DomainError as error:
+            flash(error.message, "important")
+        else:
+            db.session.commit()
+            return redirect(url_for("proposals.confirmation", reference=proposal.reference))
+    return render_template(
+        "proposals/check.html", proposal=proposal, form=form, missing=proposals.missing_answers(proposal)
+    )
+
+
+@bp.get("/proposals/<reference:reference>/confirmation")
+@requires(signed_in)
+def confirmation(reference: str):
+    proposal = proposals.by_reference(reference)
+    if proposal is None or not policy.is_author(current_user, proposal):
+        abort(404)
+    return render_template("proposals/confirmation.html", proposal=proposal)
+
+
+def _filters() -> search.Filters:
+    args = request.args
+    return search.Filters(
+        call_to_action=args.get("call-to-action", type=int),
+        ward=args.get("ward") or None,
+        board=args.get("board") or None,
+        status=args.get("status") or None,
+        q=(args.get("q") or "")[:200],
+        sort="supported" if args.get("sort") == "supported" else "newest",
+        page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
+    )
+
+
+@bp.get("/proposals/")
+def index():
+    filters = _filters()
+    rows, total = search.find(filters)
+    return render_template(
+        "proposals/index.html",
+        rows=rows,
+        total=total,
+        filters=filters,
+        page_size=search.PAGE_SIZE,
+        calls=proposals.current_calls_to_action(),
+        wards=partnership.wards(),
+        boards=partnership.boards(),
+        labels=statuses.LABELS,
+        colours=statuses.COLOURS,
+    )
+
+
+@bp.get("/proposals/<reference:reference>")
+def show(reference: str):
+    proposal = proposals.by_reference(reference)
+    if proposal is None or not policy.can_see(current_user, proposal):
+        abort(404)
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        button=ButtonForm(),
+        is_author=policy.is_author(current_user, proposal),
+        can_edit=policy.can_edit(current_user, proposal),
+        following=proposals.is_following(proposal, current_user),
+        supported=proposals.has_supported(proposal, current_user),
+        labels=statuses.LABELS,
+        colours=statuses.COLOURS,
+    )
+
+
+def _visible(reference: str) -> Proposal:
+    proposal = proposals.by_reference(reference)
+    if proposal is None or not policy.can_see(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+@bp.post("/proposals/<reference:reference>/support")
+@requires(signed_in)
+def support(reference: str):
+    proposal = _visible(reference)
+    if ButtonForm().validate_on_submit():
+        try:
+            proposals.support(proposal, current_user)
+        except DomainError as error:
+            flash(error.message, "important")
+        else:
+            db.session.commit()
+            flash(_("Thank you: your support has been counted."), "success")
+    return redirect(url_for("proposals.show", reference=reference))
+
+
+@bp.post("/proposals/<reference:reference>/follow")
+@requires(signed_in)
+def follow(reference: str):
+    proposal = _visible(reference)
+    if ButtonForm().validate_on_submit():
+        if proposals.is_following(proposal, current_user):
+            proposals.unfollow(proposal, current_user)
+            flash(_("You are no longer following this proposal."), "success")
+        else:
+            proposals.follow(proposal, current_user)
+            flash(_("You are following this proposal: we will email you when something happens."), "success")
+        db.session.commit()
+    return redirect(url_for("proposals.show", reference=reference))
+
+
+@bp.route("/proposals/<reference:reference>/withdraw", methods=["GET", "POST"])
+@requires(signed_in)
+def withdraw(reference: str):
+    proposal = _visible(reference)
+    if not policy.is_author(current_user, proposal):
+        abort(403)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            proposals.withdraw(proposal, current_user, form.reason.data or "")
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your proposal has been withdrawn."), "success")
+            return redirect(url_for("proposals.show", reference=reference))
+    return render_template("proposals/withdraw.html", form=form, proposal=proposal)
+
+
+@bp.get("/proposals.csv")
+def export_csv():
+    rows = search.export_rows()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["reference"])
+    writer.writeheader()
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow({k: f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@\t\r" else v for k, v in row.items()})
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=proposals.csv"}
+    )
+
+
+@bp.get("/proposals.json")
+def export_json():
+    return {"proposals": search.export_rows()}

@@ -1,0 +1,132 @@
+"""Finding proposals: the public list's filters, full-text search (PostgreSQL's, or a plain fallback on SQLite),
+and proposals that look like one being written."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, func, literal_column, or_, select
+from sqlalchemy.orm import selectinload
+
+from engage.extensions import db
+from engage.partnership.models import Board, Plan, Priority, Ward
+from engage.proposals import statuses
+from engage.proposals.models import Proposal, ProposalPriority
+
+PAGE_SIZE = 20
+# The same expression as the GIN index the migration creates on PostgreSQL.
+DOCUMENT = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(problem, '') || ' ' || coalesce(idea, ''))"
+WORD = re.compile(r"\w{3,}")
+
+
+@dataclass
+class Filters:
+    call_to_action: int | None = None
+    ward: str | None = None
+    board: str | None = None
+    status: str | None = None
+    q: str = ""
+    sort: str = "newest"
+    page: int = 1
+
+
+def _postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def published() -> Select:
+    return select(Proposal).where(Proposal.status.in_(statuses.PUBLIC), Proposal.hidden_at.is_(None))
+
+
+def _matching(query: Select, text: str, any_word: bool = False) -> Select:
+    words = WORD.findall(text.lower())[:12]
+    if not words:
+        return query
+    if _postgres():
+        joined = (" | " if any_word else " & ").join(words)
+        return query.where(literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", joined)))
+    columns = (Proposal.title, Proposal.problem, Proposal.idea)
+    conditions = [or_(*(func.lower(c).contains(word, autoescape=True) for c in columns)) for word in words]
+    return query.where(or_(*conditions) if any_word else and_(*conditions))
+
+
+def _filtered(filters: Filters) -> Select:
+    query = _matching(published(), filters.q)
+    if filters.call_to_action:
+        query = query.where(
+            Proposal.id.in_(
+                select(ProposalPriority.proposal_id)
+                .join(Priority)
+                .join(Plan)
+                .where(Plan.current.is_(True), Priority.number == filters.call_to_action)
+            )
+        )
+    if filters.ward == "borough-wide":
+        query = query.where(Proposal.ward_id.is_(None))
+    elif filters.ward:
+        query = query.where(Proposal.ward_id == select(Ward.id).where(Ward.slug == filters.ward).scalar_subquery())
+    if filters.board:
+        query = query.where(Proposal.board_id == select(Board.id).where(Board.slug == filters.board).scalar_subquery())
+    if filters.status in statuses.PUBLIC:
+        query = query.where(Proposal.status == filters.status)
+    return query
+
+
+def _with_details(query: Select) -> Select:
+    return query.options(
+        selectinload(Proposal.calls_to_action).joinedload(ProposalPriority.priority),
+        selectinload(Proposal.ward),
+        selectinload(Proposal.board),
+        selectinload(Proposal.author),
+    )
+
+
+def find(filters: Filters) -> tuple[list[Proposal], int]:
+    """One page of published proposals and how many match in all: a fixed number of queries."""
+    query = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    order = (
+        (Proposal.supports.desc(), Proposal.id.desc())
+        if filters.sort == "supported"
+        else (Proposal.submitted_at.desc(), Proposal.id.desc())
+    )
+    page = max(filters.page, 1)
+    rows = db.session.scalars(_with_details(query.order_by(*order)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return list(rows), total
+
+
+def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> list[Proposal]:
+    """Published proposals sharing words with what someone is writing, best matches first."""
+    words = WORD.findall(text.lower())
+    if not words:
+        return []
+    query = _matching(published(), text, any_word=True)
+    if exclude_id:
+        query = query.where(Proposal.id != exclude_id)
+    if _postgres():
+        rank = func.ts_rank(literal_column(DOCUMENT), func.to_tsquery("english", " | ".join(words[:12])))
+        query = query.order_by(rank.desc(), Proposal.supports.desc())
+    else:
+        query = query.order_by(Proposal.supports.desc(), Proposal.id.desc())
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def export_rows() -> list[dict]:
+    """Every published proposal as open data; the author's name only where they agreed to show it."""
+    rows = db.session.scalars(_with_details(published().order_by(Proposal.submitted_at)))
+    return [
+        {
+            "reference": p.reference,
+            "title": p.title,
+            "problem": p.problem,
+            "idea": p.idea,
+            "who_it_helps": p.who_it_helps,
+            "calls_to_action": " ".join(str(pr.number) for pr in p.priorities),
+            "ward": p.ward.name if p.ward else "Borough-wide",
+            "board": p.board.name if p.board else "",
+            "status": p.status,
+            "supports": p.supports,
+            "submitted_at": p.submitted_at.isoformat() if p.submitted_at else "",
+            "author": p.author.name if p.show_name and p.author else "",
+        }
+        for p in rows
+    ]

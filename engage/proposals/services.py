@@ -1,0 +1,234 @@
+"""Proposals: drafting, submitting and routing, withdrawing, supporting and following; every change through here."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from engage.accounts.models import RoleGrant, User
+from engage.errors import DomainError
+from engage.extensions import db
+from engage.notices import services as notices
+from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
+from engage.proposals import statuses
+from engage.proposals.models import Follow, Proposal, ProposalPriority, ReferenceCounter, Support
+from engage.time import utcnow
+
+TEXT_FIELDS = ("title", "problem", "idea", "who_it_helps")
+
+
+def _author_only(proposal: Proposal, actor: User) -> None:
+    if proposal.author_id != actor.id:
+        raise DomainError(_l("Only the person who made this proposal can change it."))
+
+
+def start_draft(actor: User) -> Proposal:
+    proposal = Proposal(author_id=actor.id)
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def edit(proposal: Proposal, actor: User, **fields) -> None:
+    """Change a proposal's answers; its author may, until a board starts reviewing it."""
+    _author_only(proposal, actor)
+    if proposal.status not in statuses.EDITABLE:
+        raise DomainError(_l("A board has started reviewing this proposal, so it can no longer be changed."))
+    for name, value in fields.items():
+        if name not in (*TEXT_FIELDS, "ward_id", "organisation_id", "show_name"):
+            raise ValueError(name)
+        setattr(proposal, name, value)
+    db.session.flush()
+
+
+def place(proposal: Proposal, actor: User, ward_slug: str) -> None:
+    """Locate a proposal in a ward, or (any other answer) the whole borough."""
+    ward = db.session.scalar(select(Ward).where(Ward.slug == ward_slug))
+    edit(proposal, actor, ward_id=ward.id if ward else None)
+
+
+def on_behalf_of(proposal: Proposal, actor: User, organisation_slug: str) -> None:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+    edit(proposal, actor, organisation_id=organisation.id if organisation else None)
+
+
+def current_calls_to_action() -> dict[int, Priority]:
+    query = select(Priority).join(Plan).where(Plan.current.is_(True)).order_by(Priority.number)
+    return {p.number: p for p in db.session.scalars(query)}
+
+
+def choose_calls_to_action(proposal: Proposal, actor: User, numbers: list[int]) -> None:
+    """Map the proposal to calls to action of the current plan; the first is the primary one."""
+    _author_only(proposal, actor)
+    if proposal.status not in statuses.EDITABLE:
+        raise DomainError(_l("A board has started reviewing this proposal, so it can no longer be changed."))
+    available = current_calls_to_action()
+    chosen = [available[n] for n in dict.fromkeys(numbers) if n in available]
+    if not chosen:
+        raise DomainError(_l("Select at least one call to action"), field="calls_to_action")
+    proposal.calls_to_action = [ProposalPriority(priority=p, position=i) for i, p in enumerate(chosen)]
+    if proposal.status == "submitted":
+        _route(proposal)
+    db.session.flush()
+
+
+def missing_answers(proposal: Proposal) -> list[str]:
+    missing = [name for name in TEXT_FIELDS if not (getattr(proposal, name) or "").strip()]
+    if not proposal.calls_to_action:
+        missing.append("calls_to_action")
+    return missing
+
+
+def _next_reference(year: int) -> str:
+    """Locks the year's counter row, so two submissions never share a number."""
+    counter = db.session.get(ReferenceCounter, year, with_for_update=True)
+    if counter is None:
+        try:
+            with db.session.begin_nested():
+                counter = ReferenceCounter(year=year, last=0)
+                db.session.add(counter)
+        except IntegrityError:
+            counter = db.session.get(ReferenceCounter, year, with_for_update=True, populate_existing=True)
+    counter.last += 1
+    db.session.flush()
+    return f"TH-{year}-{counter.last:05d}"
+
+
+def _route(proposal: Proposal) -> None:
+    primary = proposal.primary_priority
+    proposal.board_id = primary.lead_board_id if primary else None
+
+
+def submit(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+    """Give the proposal its reference, route it to the board that leads its primary call to action, tell its
+    author (and the board's members), and have the author follow it."""
+    _author_only(proposal, actor)
+    if missing_answers(proposal):
+        raise DomainError(_l("Answer every question before you submit your proposal."))
+    now = now or utcnow()
+    proposal.reference = _next_reference(now.year)
+    proposal.submitted_at = now
+    _route(proposal)
+    statuses.transition(proposal, "submitted", actor)
+    follow(proposal, actor)
+    _tell_author(proposal, "proposal_submitted")
+    _tell_board(proposal)
+    db.session.flush()
+
+
+def _tell_author(proposal: Proposal, kind: str, **context) -> None:
+    author = proposal.author
+    if author is None:
+        return
+    notices.queue(
+        kind,
+        author.email,
+        f"{kind}:{proposal.id}:{len(proposal.journey)}",
+        {
+            "name": author.name,
+            "reference": proposal.reference,
+            "title": proposal.title,
+            "url": notices.public_link(f"/proposals/{proposal.reference}"),
+            **context,
+        },
+        author.language,
+        author,
+    )
+
+
+def _tell_board(proposal: Proposal) -> None:
+    members = db.session.scalars(
+        select(User).where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.board_id == proposal.board_id)))
+    )
+    board = db.session.get(Board, proposal.board_id) if proposal.board_id else None
+    for member in members:
+        notices.queue(
+            "proposal_in_queue",
+            member.email,
+            f"proposal-in-queue:{proposal.id}:{proposal.board_id}:{member.id}",
+            {
+                "name": member.name,
+                "reference": proposal.reference,
+                "title": proposal.title,
+                "board": board.localised("name", member.language) if board else "",
+                "url": notices.public_link(f"/proposals/{proposal.reference}"),
+            },
+            member.language,
+            member,
+        )
+
+
+def withdraw(proposal: Proposal, actor: User, reason: str = "") -> None:
+    _author_only(proposal, actor)
+    statuses.transition(proposal, "withdrawn", actor, public_reason=reason)
+    db.session.flush()
+
+
+def support(proposal: Proposal, actor: User) -> bool:
+    """Count the person's support once; supporting again changes nothing. True when it was new."""
+    if proposal.status not in statuses.PUBLIC or proposal.hidden_at is not None:
+        raise DomainError(_l("This proposal cannot be supported."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(proposal_id=proposal.id, user_id=actor.id))
+    except IntegrityError:
+        return False
+    db.session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id)
+        .values(supports=Proposal.supports + 1)
+        .execution_options(synchronize_session=False)
+    )
+    follow(proposal, actor)
+    return True
+
+
+def follow(proposal: Proposal, actor: User) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(Follow(proposal_id=proposal.id, user_id=actor.id))
+    except IntegrityError:
+        pass
+
+
+def unfollow(proposal: Proposal, actor: User) -> None:
+    db.session.execute(db.delete(Follow).where(Follow.proposal_id == proposal.id, Follow.user_id == actor.id))
+
+
+def is_following(proposal: Proposal, user) -> bool:
+    return (
+        user.is_authenticated
+        and db.session.scalar(select(Follow.id).where(Follow.proposal_id == proposal.id, Follow.user_id == user.id))
+        is not None
+    )
+
+
+def has_supported(proposal: Proposal, user) -> bool:
+    return (
+        user.is_authenticated
+        and db.session.scalar(select(Support.id).where(Support.proposal_id == proposal.id, Support.user_id == user.id))
+        is not None
+    )
+
+
+def by_reference(reference: str) -> Proposal | None:
+    return db.session.scalar(
+        select(Proposal)
+        .where(Proposal.reference == reference)
+        .options(
+            selectinload(Proposal.calls_to_action).joinedload(ProposalPriority.priority),
+            selectinload(Proposal.journey),
+        )
+    )
+
+
+def drafts_of(user: User) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.author_id == user.id, Proposal.status == "draft")
+            .order_by(Proposal.id.desc())
+        )
+    )
