@@ -129,7 +129,8 @@ def test_flask_demo_makes_an_account_for_each_role_and_a_living_site(app):
         assert {p.status for p in proposals} >= {"submitted", "under_review", "accepted", "declined", "withdrawn"}
         assert len({p.ward_id for p in proposals}) > 10 and len({p.board_id for p in proposals}) >= 4
     assert roles == {"partner_representative", "board_member", "board_chair", "board_officer", "secretariat", "admin"}
-    assert "Youth club open on Friday nights" in app.test_client().get("/proposals/?q=youth+club").get_data(as_text=True)
+    search = app.test_client().get("/proposals/?q=youth+club").get_data(as_text=True)
+    assert "Youth club open on Friday nights" in search
     again = app.test_cli_runner().invoke(args=["demo"])
     assert "and 4 more residents, and 0 proposals" in again.output
 
