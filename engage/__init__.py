@@ -71,6 +71,7 @@ def _templates(app: Flask) -> None:
 
 
 def _extensions(app: Flask) -> None:
+    import engage.models  # noqa: F401 - every table, for the metadata and migrations
     from engage.accounts import services as accounts
     from engage.notices import dispatch
 
@@ -94,9 +95,10 @@ def _blueprints(app: Flask) -> None:
     from engage.notices.routes import bp as notices_bp
     from engage.notices.routes import dev_mail
     from engage.proposals.routes import bp as proposals_bp
+    from engage.proposals.staff_routes import bp as moderation_bp
     from engage.site.routes import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, proposals_bp, dev_mail):
+    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, proposals_bp, moderation_bp, dev_mail):
         app.register_blueprint(blueprint)
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from engage.errors import DomainError
 
@@ -82,7 +82,7 @@ def text_field(label, required: str, max_length: int, too_long: str, autocomplet
         label,
         filters=[clean_text],
         widget=GovTextInput(),
-        validators=[InputRequired(message=required), Length(max=max_length, message=too_long)],
+        validators=[DataRequired(message=required), Length(max=max_length, message=too_long)],
         render_kw={"params": {"autocomplete": autocomplete, "spellcheck": False}},
     )
 

@@ -92,8 +92,11 @@ class Browser:
         return self.client.get(url, **kwargs)
 
     def submit(self, url, data: dict, page: str | None = None, **kwargs):
-        form_page = self.client.get(page or url)
-        payload = {"csrf_token": csrf_token(form_page.get_data(as_text=True)), **data}
+        form_page = self.client.get(page or url).get_data(as_text=True)
+        # Every form's token on the page, prefixed ones (two forms on one page) included.
+        tokens = dict(re.findall(r'name="([\w-]*csrf_token)" type="hidden" value="([^"]+)"', form_page))
+        assert tokens, "page has no CSRF token"
+        payload = {**tokens, **data}
         return self.client.post(url, data=payload, **kwargs)
 
 

@@ -4,6 +4,8 @@ import pytest
 from support import csrf_token
 
 from engage.accounts import services as accounts
+from engage.audit import services as audit
+from engage.partnership import services as partnership
 from engage.accounts.models import RoleGrant, User
 from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from engage.extensions import db
@@ -153,3 +155,36 @@ def test_flask_seed_twice_changes_nothing(app):
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert snapshot() == first
     assert first[2] == 20 and len(first[0]) == 8 and first[4] == 2
+
+
+def test_an_admin_changes_which_board_leads_a_call_to_action(app, demo, new_browser):
+    admin = signed_in_as(new_browser, "admin")
+    page = admin.get("/admin/routing").get_data(as_text=True)
+    assert "4. Everyone in Tower Hamlets should have access to good work" in page
+    current = {
+        f"call_{n}": slug
+        for n, slug in enumerate(
+            [
+                "voluntary-and-community-sector-partnership-board",
+                "health-and-wellbeing-board",
+                "community-safety-partnership",
+                "growth-and-economic-development-board",
+                "every-chance-for-every-child-forum",
+            ],
+            start=1,
+        )
+    }
+    response = admin.submit("/admin/routing", {**current, "call_3": "climate-partnership"})
+    assert response.status_code == 302
+    with app.app_context():
+        priority = partnership.call_to_action(3)
+        assert priority.lead_board.slug == "climate-partnership"
+        assert [e.action for e in audit.trail(priority)] == ["route"]
+    assert "Climate Partnership" in app.test_client().get("/calls-to-action/3").get_data(as_text=True)
+    forged = admin.submit("/admin/routing", {**current, "call_2": "no-such-board"})
+    assert forged.status_code == 200 and "There is a problem" in forged.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_only_admins_change_the_routing(app, demo, new_browser, role):
+    assert signed_in_as(new_browser, role).get("/admin/routing").status_code == (302 if role == "anonymous" else 403)

@@ -2,12 +2,14 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engage.accounts import services as accounts
 from engage.accounts.forms import ButtonForm, GrantRoleForm, UserSearchForm
 from engage.accounts.models import ROLES, User
 from engage.accounts.policy import admin, requires
+from engage.admin.forms import routing_form
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -92,3 +94,23 @@ def enable(user_id: int):
         db.session.commit()
         flash(_("Account enabled."), "success")
     return redirect(url_for("admin.person", user_id=user.id))
+
+
+@bp.route("/routing", methods=["GET", "POST"])
+@requires(admin)
+def routing():
+    """Which board leads each call to action: where new proposals go."""
+    plan = partnership.current_plan()
+    boards = [SelectChoice(b.slug, b.localised("name", language())) for b in partnership.boards()]
+    form = routing_form(plan.priorities, boards, language())
+    if form.validate_on_submit():
+        try:
+            for priority in plan.priorities:
+                partnership.set_lead_board(priority.number, form[f"call_{priority.number}"].data, current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The routing table has been saved. New proposals go to these boards."), "success")
+            return redirect(url_for("admin.routing"))
+    return render_template("admin/routing.html", form=form)

@@ -69,6 +69,11 @@ KINDS = {
     "digest": "account",
     "proposal_submitted": "own_proposals",
     "proposal_in_queue": "board_queue",
+    "proposal_decision": "own_proposals",
+    "proposal_rerouted": "own_proposals",
+    "proposal_hidden": "account",
+    "comment_hidden": "account",
+    "followed_proposal_update": "followed_proposals",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 

@@ -3,9 +3,11 @@
 import json
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
 
@@ -108,3 +110,18 @@ def organisations() -> list[Organisation]:
 
 def wards() -> list[Ward]:
     return list(db.session.scalars(select(Ward).order_by(Ward.name)))
+
+
+def set_lead_board(number: int, board_slug: str, actor) -> Priority:
+    """Route the current plan's call to action `number` to another lead board (proposals already routed stay)."""
+    from engage.audit import services as audit
+
+    priority = call_to_action(number)
+    board = db.session.scalar(select(Board).filter_by(slug=board_slug))
+    if priority is None or board is None:
+        raise DomainError(_l("Choose a board"), field=f"call_{number}")
+    if priority.lead_board_id != board.id:
+        audit.record(actor, "route", priority, from_board=priority.lead_board_id, to_board=board.id)
+        priority.lead_board = board
+        db.session.flush()
+    return priority

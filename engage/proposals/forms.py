@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, clean_text
 
@@ -17,7 +17,7 @@ def long_text(label, hint, required, limit: int) -> TextAreaField:
         filters=[clean_text],
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message=required),
+            DataRequired(message=required),
             Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
         ],
         render_kw={
@@ -37,7 +37,7 @@ class TitleStep(Step):
         filters=[clean_text],
         widget=GovTextInput(),
         validators=[
-            InputRequired(message=_l("Enter a title for your idea")),
+            DataRequired(message=_l("Enter a title for your idea")),
             Length(max=150, message=_l("Use %(limit)s characters or fewer", limit=150)),
         ],
         render_kw={"params": {"spellcheck": True, "label": {"isPageHeading": True, "classes": "govuk-label--l"}}},
@@ -129,3 +129,121 @@ class WithdrawForm(FlaskForm):
         render_kw={"params": {"maxlength": 1000, "rows": 3}},
     )
     submit = SubmitField(_l("Withdraw proposal"), widget=GovSubmitInput())
+
+
+def plain_text(label, limit: int, required=None, hint=None, rows: int = 4) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=hint,
+        filters=[clean_text],
+        widget=GovCharacterCount(),
+        validators=[
+            DataRequired(message=required) if required else Optional(),
+            Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
+        ],
+        render_kw={"params": {"maxlength": limit, "rows": rows}},
+    )
+
+
+class CommentForm(FlaskForm):
+    body = plain_text(
+        _l("Add a comment"),
+        2000,
+        _l("Write your comment"),
+        _l("Plain text. Be kind: comments that break the house rules are hidden."),
+    )
+    submit = SubmitField(_l("Post comment"), widget=GovSubmitInput())
+
+
+class ReportForm(FlaskForm):
+    reason = plain_text(
+        _l("What is wrong with it?"),
+        1000,
+        _l("Say what is wrong with it"),
+        _l("For example: it is abusive, it shares someone's personal details, or it is advertising."),
+    )
+    submit = SubmitField(_l("Send report"), widget=GovSubmitInput())
+
+
+class AnswerForm(FlaskForm):
+    answer = plain_text(_l("Your answer"), 3000, _l("Write your answer to the board"), rows=6)
+    submit = SubmitField(_l("Send your answer"), widget=GovSubmitInput())
+
+
+class HideForm(FlaskForm):
+    reason = plain_text(
+        _l("Which house rule does it break?"),
+        1000,
+        _l("Say which house rule it breaks"),
+        _l("The author is shown this."),
+    )
+    submit = SubmitField(_l("Hide from the public"), widget=GovSubmitInput())
+
+
+class RerouteForm(FlaskForm):
+    board = SelectField(
+        _l("Move it to"), widget=GovSelect(), validators=[InputRequired(message=_l("Choose the board to move it to"))]
+    )
+    reason = plain_text(_l("Why? (shown to the public)"), 1000)
+    submit = SubmitField(_l("Move proposal"), widget=GovSubmitInput())
+
+
+class ResolveForm(FlaskForm):
+    action = RadioField(
+        _l("What do you want to do?"),
+        choices=[
+            SelectChoice("hide", _l("Hide it: it breaks the house rules")),
+            SelectChoice("keep", _l("Keep it: it does not break the rules")),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Choose what to do"))],
+    )
+    reason = plain_text(
+        _l("Which house rule does it break?"), 1000, hint=_l("Only if you hide it. The author is shown this.")
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
+class AssistedForm(FlaskForm):
+    """The secretariat records, on one page, a proposal brought on paper, by phone or at the congress."""
+
+    name = StringField(
+        _l("Resident's name"),
+        filters=[clean_text],
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter the resident's name")),
+            Length(max=200, message=_l("Use %(limit)s characters or fewer", limit=200)),
+        ],
+    )
+    email = StringField(
+        _l("Resident's email address (optional)"),
+        description=_l("Leave it empty to post them a letter instead."),
+        filters=[clean_text],
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+            Length(max=320),
+        ],
+    )
+    source = RadioField(
+        _l("How did it reach you?"),
+        choices=[
+            SelectChoice("paper", _l("A paper form")),
+            SelectChoice("phone", _l("A phone call")),
+            SelectChoice("congress", _l("A congress workshop")),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Say how the proposal reached you"))],
+    )
+    title = TitleStep.title
+    problem = ProblemStep.problem
+    idea = IdeaStep.idea
+    who_it_helps = WhoStep.who_it_helps
+    primary = CallsToActionStep.primary
+    others = CallsToActionStep.others
+    ward = WardStep.ward
+    submit = SubmitField(_l("Record proposal"), widget=GovSubmitInput())
+
+    offer = CallsToActionStep.offer

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engage.accounts.forms import ButtonForm
-from engage.accounts.policy import requires, signed_in
+from engage.accounts.policy import requires, secretariat, signed_in
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -20,6 +20,7 @@ from engage.proposals import services as proposals
 from engage.proposals.models import Proposal
 
 bp = Blueprint("proposals", __name__)
+bp.add_app_template_global(statuses.LABELS, "status_labels")  # for notices rendered by the worker too
 
 # The question pages, in order: address, form, and how a form's answers are read from and written to a proposal.
 STEPS = {
@@ -192,10 +193,14 @@ def show(reference: str):
     proposal = proposals.by_reference(reference)
     if proposal is None or not policy.can_see(current_user, proposal):
         abort(404)
+    staff = current_user.is_authenticated and secretariat(current_user)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         button=ButtonForm(),
+        staff=staff,
+        comments=proposals.comments(proposal, include_hidden=staff),
+        comment_form=forms.CommentForm(),
         is_author=policy.is_author(current_user, proposal),
         can_edit=policy.can_edit(current_user, proposal),
         following=proposals.is_following(proposal, current_user),
@@ -259,6 +264,56 @@ def withdraw(reference: str):
             flash(_("Your proposal has been withdrawn."), "success")
             return redirect(url_for("proposals.show", reference=reference))
     return render_template("proposals/withdraw.html", form=form, proposal=proposal)
+
+
+@bp.post("/proposals/<reference:reference>/comments")
+@requires(signed_in)
+def comment(reference: str):
+    proposal = _visible(reference)
+    form = forms.CommentForm()
+    if form.validate_on_submit():
+        try:
+            proposals.comment(proposal, current_user, form.body.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your comment has been posted."), "success")
+            return redirect(url_for("proposals.show", reference=reference, _anchor="comments"))
+    return render_template("proposals/comment_error.html", form=form, proposal=proposal), 400
+
+
+@bp.route("/proposals/<reference:reference>/report", methods=["GET", "POST"])
+@requires(signed_in)
+def report(reference: str):
+    proposal = _visible(reference)
+    comment_id = request.args.get("comment", type=int)
+    form = forms.ReportForm()
+    if form.validate_on_submit():
+        try:
+            proposals.report(proposal, current_user, form.reason.data, comment_id)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The partnership secretariat will look at your report."), "success")
+            return redirect(url_for("proposals.show", reference=reference))
+    return render_template("proposals/report.html", form=form, proposal=proposal, comment_id=comment_id)
+
+
+@bp.route("/proposals/<reference:reference>/answer", methods=["GET", "POST"])
+@requires(signed_in)
+def answer(reference: str):
+    proposal = _visible(reference)
+    if not policy.is_author(current_user, proposal) or proposal.status != "more_info_requested":
+        abort(403)
+    form = forms.AnswerForm()
+    if form.validate_on_submit():
+        proposals.answer_request(proposal, current_user, form.answer.data)
+        db.session.commit()
+        flash(_("Thank you: your answer has gone to the board."), "success")
+        return redirect(url_for("proposals.show", reference=reference))
+    return render_template("proposals/answer.html", form=form, proposal=proposal)
 
 
 @bp.get("/proposals.csv")

@@ -13,7 +13,16 @@ from engage.extensions import db
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
 from engage.proposals import statuses
-from engage.proposals.models import Follow, Proposal, ProposalPriority, ReferenceCounter, Support
+from engage.proposals.models import (
+    Comment,
+    Follow,
+    Proposal,
+    ProposalPriority,
+    ReferenceCounter,
+    Report,
+    StatusChange,
+    Support,
+)
 from engage.time import utcnow
 
 TEXT_FIELDS = ("title", "problem", "idea", "who_it_helps")
@@ -45,8 +54,11 @@ def edit(proposal: Proposal, actor: User, **fields) -> None:
 
 def place(proposal: Proposal, actor: User, ward_slug: str) -> None:
     """Locate a proposal in a ward, or (any other answer) the whole borough."""
-    ward = db.session.scalar(select(Ward).where(Ward.slug == ward_slug))
-    edit(proposal, actor, ward_id=ward.id if ward else None)
+    edit(proposal, actor, ward_id=_ward_id(ward_slug))
+
+
+def _ward_id(slug: str) -> int | None:
+    return db.session.scalar(select(Ward.id).where(Ward.slug == slug))
 
 
 def on_behalf_of(proposal: Proposal, actor: User, organisation_slug: str) -> None:
@@ -64,13 +76,24 @@ def choose_calls_to_action(proposal: Proposal, actor: User, numbers: list[int]) 
     _author_only(proposal, actor)
     if proposal.status not in statuses.EDITABLE:
         raise DomainError(_l("A board has started reviewing this proposal, so it can no longer be changed."))
+    _map(proposal, numbers)
+    if proposal.status == "submitted":
+        _route(proposal)
+    db.session.flush()
+
+
+def _map(proposal: Proposal, numbers: list[int]) -> None:
     available = current_calls_to_action()
     chosen = [available[n] for n in dict.fromkeys(numbers) if n in available]
     if not chosen:
         raise DomainError(_l("Select at least one call to action"), field="calls_to_action")
     proposal.calls_to_action = [ProposalPriority(priority=p, position=i) for i, p in enumerate(chosen)]
-    if proposal.status == "submitted":
-        _route(proposal)
+
+
+def map_and_place(proposal: Proposal, numbers: list[int], ward_slug: str) -> None:
+    """For staff recording a proposal: its calls to action and its place, without the author's checks."""
+    _map(proposal, numbers)
+    proposal.ward_id = _ward_id(ward_slug)
     db.session.flush()
 
 
@@ -102,9 +125,14 @@ def _route(proposal: Proposal) -> None:
 
 
 def submit(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+    """The author sends their draft: see submit_for."""
+    _author_only(proposal, actor)
+    submit_for(proposal, actor, now)
+
+
+def submit_for(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
     """Give the proposal its reference, route it to the board that leads its primary call to action, tell its
     author (and the board's members), and have the author follow it."""
-    _author_only(proposal, actor)
     if missing_answers(proposal):
         raise DomainError(_l("Answer every question before you submit your proposal."))
     now = now or utcnow()
@@ -112,33 +140,70 @@ def submit(proposal: Proposal, actor: User, now: datetime | None = None) -> None
     proposal.submitted_at = now
     _route(proposal)
     statuses.transition(proposal, "submitted", actor)
-    follow(proposal, actor)
-    _tell_author(proposal, "proposal_submitted")
-    _tell_board(proposal)
+    if proposal.author is not None:
+        follow(proposal, proposal.author)
+    tell_author(proposal, "proposal_submitted")
+    tell_board(proposal)
     db.session.flush()
 
 
-def _tell_author(proposal: Proposal, kind: str, **context) -> None:
+def _author_contact(proposal: Proposal) -> tuple[str, str, str, User | None]:
+    """Name, address and language to tell the proposal's author by, and their account if they have one."""
     author = proposal.author
-    if author is None:
+    if author is not None:
+        return author.name, author.email, author.language, author
+    return proposal.contact_name, proposal.contact_email, "en", None
+
+
+def tell_author(proposal: Proposal, kind: str, **context) -> None:
+    name, email, language, user = _author_contact(proposal)
+    if not email:
         return
     notices.queue(
         kind,
-        author.email,
+        email,
         f"{kind}:{proposal.id}:{len(proposal.journey)}",
         {
-            "name": author.name,
+            "name": name,
             "reference": proposal.reference,
             "title": proposal.title,
             "url": notices.public_link(f"/proposals/{proposal.reference}"),
             **context,
         },
-        author.language,
-        author,
+        language,
+        user,
     )
 
 
-def _tell_board(proposal: Proposal) -> None:
+def tell_people(proposal: Proposal, change: StatusChange) -> None:
+    """Tell the author and everyone following of a step in the proposal's journey, each in their language;
+    not whoever took the step."""
+    context = {"status": change.to_status, "reason": change.public_reason}
+    if proposal.author_id is None or proposal.author_id != change.actor_id:
+        tell_author(proposal, "proposal_decision", **context)
+    followers = db.session.scalars(
+        select(User).where(User.id.in_(select(Follow.user_id).where(Follow.proposal_id == proposal.id)))
+    )
+    for follower in followers:
+        if follower.id in (proposal.author_id, change.actor_id):
+            continue
+        notices.queue(
+            "followed_proposal_update",
+            follower.email,
+            f"followed-update:{change.id}:{follower.id}",
+            {
+                "name": follower.name,
+                "reference": proposal.reference,
+                "title": proposal.title,
+                "url": notices.public_link(f"/proposals/{proposal.reference}"),
+                **context,
+            },
+            follower.language,
+            follower,
+        )
+
+
+def tell_board(proposal: Proposal) -> None:
     members = db.session.scalars(
         select(User).where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.board_id == proposal.board_id)))
     )
@@ -162,8 +227,57 @@ def _tell_board(proposal: Proposal) -> None:
 
 def withdraw(proposal: Proposal, actor: User, reason: str = "") -> None:
     _author_only(proposal, actor)
-    statuses.transition(proposal, "withdrawn", actor, public_reason=reason)
+    change = statuses.transition(proposal, "withdrawn", actor, public_reason=reason)
     db.session.flush()
+    tell_people(proposal, change)
+
+
+def answer_request(proposal: Proposal, actor: User, answer: str) -> None:
+    """The author answers a board's request for more information; the proposal goes back under review."""
+    _author_only(proposal, actor)
+    if proposal.status != "more_info_requested":
+        raise DomainError(_l("The board has not asked for more information about this proposal."))
+    statuses.transition(proposal, "under_review", actor, public_reason=answer)
+    db.session.flush()
+
+
+def comment(proposal: Proposal, actor: User, body: str) -> Comment:
+    """A signed-in person's comment on a published proposal; a member of its board comments as the board."""
+    if proposal.status not in statuses.PUBLIC or proposal.hidden_at is not None:
+        raise DomainError(_l("You cannot comment on this proposal."), field="body")
+    on_board = any(g.board_id == proposal.board_id for g in actor.roles) and proposal.board_id is not None
+    row = Comment(
+        proposal_id=proposal.id, author_id=actor.id, body=body, board_id=proposal.board_id if on_board else None
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def comments(proposal: Proposal, include_hidden: bool = False) -> list[Comment]:
+    query = (
+        select(Comment)
+        .where(Comment.proposal_id == proposal.id)
+        .options(selectinload(Comment.author), selectinload(Comment.board))
+        .order_by(Comment.id)
+    )
+    if not include_hidden:
+        query = query.where(Comment.hidden_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def report(proposal: Proposal, actor: User, reason: str, comment_id: int | None = None) -> Report:
+    """Anyone signed in may report a proposal or one of its comments to the secretariat."""
+    if (
+        comment_id is not None
+        and db.session.scalar(select(Comment.id).where(Comment.id == comment_id, Comment.proposal_id == proposal.id))
+        is None
+    ):
+        raise DomainError(_l("That comment is not on this proposal."), field="reason")
+    row = Report(proposal_id=proposal.id, comment_id=comment_id, reporter_id=actor.id, reason=reason)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def support(proposal: Proposal, actor: User) -> bool:

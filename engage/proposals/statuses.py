@@ -79,3 +79,17 @@ def transition(
     proposal.status = to
     db.session.add(change)
     return change
+
+
+def record_move(proposal: Proposal, actor: User | None, public_reason: str) -> StatusChange:
+    """A step of the journey that changes the proposal's board, not its status."""
+    change = StatusChange(
+        proposal=proposal,
+        actor_id=actor.id if actor else None,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        board_id=proposal.board_id,
+        public_reason=public_reason,
+    )
+    db.session.add(change)
+    return change
