@@ -1,5 +1,7 @@
 """English and Bengali: chosen by ?lang=, remembered in a cookie, else the person's preference."""
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -19,6 +21,13 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def in_language(code: str) -> str:
+    """This page's address in another language, keeping its query (a search, where to go after signing in)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
 
 
 def language() -> str:
@@ -49,5 +58,6 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "languages": app.config["LANGUAGES"],
             "tr": lambda row, field: row.localised(field, lang),
+            "in_language": in_language,
             "csp_nonce": getattr(g, "csp_nonce", ""),
         }

@@ -12,7 +12,7 @@ if config.config_file_name and not logging.getLogger().handlers:
 
 db = current_app.extensions["migrate"].db
 # Indexes made by hand in migrations, on expressions Alembic cannot compare.
-HAND_MADE = {"ix_proposal_fulltext"}
+HAND_MADE = {"ix_proposal_fulltext", "ix_proposal_title_trigram"}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -289,3 +289,18 @@ def test_a_hidden_proposal_is_seen_by_its_author_the_secretariat_and_its_board_o
 def test_an_unknown_or_odd_reference_is_a_404(app, browser):
     for reference in ("TH-2026-99999", "x" * 3000, "<script>", "TH-2026-00001%00"):
         assert browser.get(f"/proposals/{reference}").status_code == 404
+
+
+def test_proposals_like_the_one_being_written_are_offered(app, demo, new_browser):
+    resident = sign_in(new_browser)
+    benches = submit_one(resident)
+    found = app.test_client().get("/proposals/similar?q=benches+towpath").json["proposals"]
+    assert [p["reference"] for p in found] == [benches]
+    assert found[0]["url"] == f"/proposals/{benches}"
+    assert app.test_client().get("/proposals/similar?q=zebra+giraffe").json == {"proposals": []}
+    for odd in ("", "%00", "<script>", "a" * 5000, "foo_bar & | ! :*", "১২৩ naïve"):
+        assert app.test_client().get(f"/proposals/similar?q={odd}").status_code == 200
+    draft = start(resident)
+    resident.submit(f"{draft}/title", {"title": "Benches by the canal"})
+    page = resident.get(f"{draft}/problem").get_data(as_text=True)
+    assert "Proposals like yours" in page and benches in page

@@ -112,3 +112,8 @@ def test_the_inline_script_carries_the_nonce_of_the_policy(browser):
     response = browser.get("/")
     nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'<script nonce="{nonce}">' in response.get_data(as_text=True)
+
+
+def test_the_language_links_keep_where_the_person_is_going(browser):
+    page = browser.get("/account/sign-in?next=/proposals/TH-2026-00001").get_data(as_text=True)
+    assert 'href="/account/sign-in?next=%2Fproposals%2FTH-2026-00001&amp;lang=bn"' in page

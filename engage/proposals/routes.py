@@ -34,6 +34,7 @@ STEPS = {
     "your-name": forms.NameStep,
 }
 ORDER = list(STEPS)
+LOOK_ALIKE = ("title", "problem", "idea")  # the pages that show proposals like the one being written
 
 
 def _editable(proposal_id: int) -> Proposal:
@@ -126,8 +127,16 @@ def step(proposal_id: int, step: str):
         if step != ORDER[0]
         else url_for("proposals.new")
     )
-    similar = search.similar(f"{proposal.title} {proposal.problem}", proposal.id) if step in ("problem", "idea") else []
-    return render_template("proposals/step.html", form=form, step=step, proposal=proposal, back=back, similar=similar)
+    similar = search.similar(f"{proposal.title} {proposal.problem}", proposal.id) if step in LOOK_ALIKE else []
+    return render_template(
+        "proposals/step.html",
+        form=form,
+        step=step,
+        proposal=proposal,
+        back=back,
+        similar=similar,
+        live=step in ("title", "problem"),
+    )
 
 
 @bp.route("/proposals/drafts/<int:proposal_id>/check", methods=["GET", "POST"])
@@ -168,6 +177,18 @@ def _filters() -> search.Filters:
         sort="supported" if args.get("sort") == "supported" else "newest",
         page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
     )
+
+
+@bp.get("/proposals/similar")
+def similar():
+    """Published proposals like the words given, for the question pages to show as the resident types."""
+    found = search.similar((request.args.get("q") or "")[:500], request.args.get("exclude", type=int))
+    return {
+        "proposals": [
+            {"reference": p.reference, "title": p.title, "url": url_for("proposals.show", reference=p.reference)}
+            for p in found
+        ]
+    }
 
 
 @bp.get("/proposals/")

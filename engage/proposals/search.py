@@ -4,7 +4,7 @@ and proposals that look like one being written."""
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select
+from sqlalchemy import Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
@@ -37,16 +37,22 @@ def published() -> Select:
     return select(Proposal).where(Proposal.status.in_(statuses.PUBLIC), Proposal.hidden_at.is_(None))
 
 
-def _matching(query: Select, text: str, any_word: bool = False) -> Select:
-    words = WORD.findall(text.lower())[:12]
+def _match(typed: str, any_word: bool = False):
+    """The condition a proposal's text meets when it has the words typed (all of them, or any); None for none."""
+    words = WORD.findall(typed.lower())[:12]
     if not words:
-        return query
+        return None
     if _postgres():
         joined = (" | " if any_word else " & ").join(words)
-        return query.where(literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", joined)))
+        return literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", joined))
     columns = (Proposal.title, Proposal.problem, Proposal.idea)
     conditions = [or_(*(func.lower(c).contains(word, autoescape=True) for c in columns)) for word in words]
-    return query.where(or_(*conditions) if any_word else and_(*conditions))
+    return or_(*conditions) if any_word else and_(*conditions)
+
+
+def _matching(query: Select, typed: str) -> Select:
+    condition = _match(typed)
+    return query if condition is None else query.where(condition)
 
 
 def _filtered(filters: Filters) -> Select:
@@ -94,19 +100,31 @@ def find(filters: Filters) -> tuple[list[Proposal], int]:
     return list(rows), total
 
 
-def similar(text: str, exclude_id: int | None = None, limit: int = 5) -> list[Proposal]:
-    """Published proposals sharing words with what someone is writing, best matches first."""
-    words = WORD.findall(text.lower())
-    if not words:
+def _trigrams() -> bool:
+    """Whether PostgreSQL's pg_trgm is installed (the migration installs it where the database allows)."""
+    engine = db.engine
+    if not hasattr(engine, "_engage_trigrams"):
+        found = db.session.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'"))
+        engine._engage_trigrams = bool(found)
+    return engine._engage_trigrams
+
+
+def similar(typed: str, exclude_id: int | None = None, limit: int = 5) -> list[Proposal]:
+    """Published proposals like what someone is writing, best first: on PostgreSQL by shared words and (with
+    pg_trgm) titles that look alike even when misspelt; elsewhere by shared words."""
+    condition = _match(typed, any_word=True)
+    if condition is None:
         return []
-    query = _matching(published(), text, any_word=True)
+    order = [Proposal.supports.desc(), Proposal.id.desc()]
+    if _postgres():
+        words = " | ".join(WORD.findall(typed.lower())[:12])
+        order.insert(0, func.ts_rank(literal_column(DOCUMENT), func.to_tsquery("english", words)).desc())
+        if _trigrams():
+            condition = or_(condition, Proposal.title.op("%")(typed[:200]))
+            order.insert(0, func.similarity(Proposal.title, typed[:200]).desc())
+    query = published().where(condition).order_by(*order)
     if exclude_id:
         query = query.where(Proposal.id != exclude_id)
-    if _postgres():
-        rank = func.ts_rank(literal_column(DOCUMENT), func.to_tsquery("english", " | ".join(words[:12])))
-        query = query.order_by(rank.desc(), Proposal.supports.desc())
-    else:
-        query = query.order_by(Proposal.supports.desc(), Proposal.id.desc())
     return list(db.session.scalars(query.limit(limit)))
 
 
