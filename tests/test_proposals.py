@@ -304,3 +304,37 @@ def test_proposals_like_the_one_being_written_are_offered(app, demo, new_browser
     resident.submit(f"{draft}/title", {"title": "Benches by the canal"})
     page = resident.get(f"{draft}/problem").get_data(as_text=True)
     assert "Proposals like yours" in page and benches in page
+
+
+def test_only_the_statuses_module_writes_a_proposals_status():
+    """The rule of DESIGN.md, checked on the code: every other module goes through statuses.transition."""
+    import pathlib
+
+    # `proposal.status = …`, or an UPDATE of proposals (its chained lines included) that sets a status
+    writes = re.compile(r"proposal\.status\s*=[^=]|update\(Proposal\)(?:[^\n]|\n\s+\.)*?\bstatus=", re.IGNORECASE)
+    root = pathlib.Path(__file__).resolve().parent.parent / "engage"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "statuses.py" and writes.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("current", "to"),
+    [
+        ("draft", "accepted"),
+        ("submitted", "declined"),
+        ("accepted", "withdrawn"),
+        ("declined", "under_review"),
+        ("withdrawn", "submitted"),
+    ],
+)
+def test_the_transitions_not_in_the_design_are_refused(app, ctx, demo, current, to):
+    from engage.errors import DomainError
+
+    proposal = Proposal(status=current)
+    with pytest.raises(DomainError):
+        statuses.transition(proposal, to, None)
+    assert proposal.status == current
