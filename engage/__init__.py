@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config.INSTANCE), static_folder="static")
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     logging.basicConfig(level=logging.INFO)
     app.url_map.converters["int"] = DatabaseInteger
     app.url_map.converters["slug"] = Slug
@@ -85,20 +86,29 @@ def _extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None
     login_manager.user_loader(accounts.load_session)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_wal)
     event.listen(db.session, "after_commit", dispatch.after_commit)
     event.listen(db.session, "after_rollback", dispatch.after_rollback)
+
+
+def _sqlite_wal(connection, _record) -> None:
+    """Readers and the one writer do not block each other (write-ahead log)."""
+    connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _blueprints(app: Flask) -> None:
     from engage.accounts.routes import bp as accounts_bp
     from engage.admin.routes import bp as admin_bp
+    from engage.congress.routes import bp as congress_bp
     from engage.notices.routes import bp as notices_bp
     from engage.notices.routes import dev_mail
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
     from engage.site.routes import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, proposals_bp, moderation_bp, dev_mail):
+    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, proposals_bp, moderation_bp, congress_bp, dev_mail):
         app.register_blueprint(blueprint)
 
 

@@ -1,7 +1,7 @@
 """Command-line operations: flask seed, flask demo, flask users grant."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from engage.accounts import services as accounts
 from engage.accounts.models import ROLES
+from engage.congress import services as congresses
+from engage.congress.models import Congress
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
@@ -92,7 +94,43 @@ def demo_command(accounts_only: bool) -> None:
     db.session.flush()
     made = 0 if accounts_only else _demo_proposals([accounts.user_by_email(DEMO_ACCOUNTS[0][0]), *residents])
     click.echo(f"  and {len(residents)} more residents, and {made} proposals")
+    if not accounts_only:
+        click.echo(f"  and {_demo_congresses()} congresses")
     db.session.commit()
+
+
+def _demo_congresses() -> int:
+    """The next spring and autumn congresses, a workshop for each call to action; spring's registration open."""
+    if db.session.scalar(select(func.count(Congress.id))):
+        return 0
+    now = utcnow()
+    year = now.year + 1
+    calls = list(proposals.current_calls_to_action().values())
+    for season, month, opens in (("spring", 4, now - timedelta(days=1)), ("autumn", 10, datetime(year, 8, 1))):
+        starts = datetime(year, month, 18, 9, 0)  # UTC: 10:00 in London in spring and autumn
+        workshops = [
+            {
+                "title": f"Workshop: {p.title.rstrip('.')}",
+                "priority": p,
+                "capacity": 30,
+                "starts_at": starts + timedelta(hours=1 if n < 3 else 3),
+            }
+            for n, p in enumerate(calls)
+        ]
+        congresses.create(
+            slug=f"{season}-{year}",
+            title=f"{season.title()} {year} Partnership Congress",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=6),
+            venue="Town Hall, 160 Whitechapel Road, London E1 1BJ",
+            venue_access="Step-free entrance on Whitechapel Road, lifts to every floor, accessible toilets, "
+            "a hearing loop in the main hall and a quiet room.",
+            capacity=150,
+            opens_at=opens,
+            closes_at=starts - timedelta(days=3),
+            workshops=workshops,
+        )
+    return 2
 
 
 def _demo_proposals(authors: list) -> int:

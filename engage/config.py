@@ -15,6 +15,13 @@ def database_url(url: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """SQLite serialises writers: let one wait its turn (up to 30 s) instead of failing at once."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
 def broker_settings(redis_url: str | None) -> dict:
     """Redis when configured; otherwise kombu's filesystem transport, which needs no server."""
     if redis_url:
@@ -52,7 +59,6 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "ENGAGE_ENV": mode,
         "SECRET_KEY": secret or "development-only-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'engage.db'}")),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "CELERY": broker_settings(redis_url),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
@@ -90,5 +96,6 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "NOTICE_RETRY_SECONDS": int(env.get("NOTICE_RETRY_SECONDS", "30")),
         "NOTICE_STUCK_SECONDS": int(env.get("NOTICE_STUCK_SECONDS", "300")),
         "NOTICE_RELAY_SECONDS": int(env.get("NOTICE_RELAY_SECONDS", "60")),
+        "CONGRESS_OFFER_HOURS": 48,  # how long someone promoted from a waiting list has to accept the place
         "TOKEN_HOURS": {"verify": 72, "reset": 1},
     }

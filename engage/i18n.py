@@ -1,9 +1,10 @@
 """English and Bengali: chosen by ?lang=, remembered in a cookie, else the person's preference."""
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from engage.extensions import babel
@@ -30,12 +31,19 @@ def in_language(code: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+def when(value: datetime | str) -> str:
+    """A UTC time (or its ISO text, as notices keep it) as people in the borough read it: Europe/London."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(moment, "EEEE d MMMM yyyy, HH:mm")
+
+
 def language() -> str:
     return str(get_locale())
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(when)
 
     @app.after_request
     def remember_language(response):

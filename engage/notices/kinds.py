@@ -45,6 +45,12 @@ CATEGORIES = {
             (IMMEDIATE, WEEKLY, OFF),
         ),
         Category(
+            "congress_registration",
+            _l("Your congress registrations"),
+            _l("Your place, your place on a waiting list, and changes to a congress you registered for."),
+            (IMMEDIATE,),
+        ),
+        Category(
             "congress",
             _l("Partnership congress"),
             _l("Reminders before a congress you registered for. Confirmations and changes are always sent."),
@@ -74,6 +80,9 @@ KINDS = {
     "proposal_hidden": "account",
     "comment_hidden": "account",
     "followed_proposal_update": "followed_proposals",
+    "registration_confirmed": "congress_registration",
+    "registration_waitlisted": "congress_registration",
+    "registration_offered": "congress_registration",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 

@@ -1,0 +1,112 @@
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from engage.forms import GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, clean_text
+
+ACCESS = [
+    SelectChoice("step_free", _l("Step-free access")),
+    SelectChoice("hearing_loop", _l("A hearing loop")),
+    SelectChoice("bsl", _l("A British Sign Language interpreter")),
+    SelectChoice("large_print", _l("Large print")),
+]
+INTERPRETERS = [
+    SelectChoice("none", _l("No, thank you")),
+    SelectChoice("bengali", _l("Bengali")),
+    SelectChoice("sylheti", _l("Sylheti")),
+    SelectChoice("somali", _l("Somali")),
+    SelectChoice("other", _l("Another language")),
+]
+
+
+def registration_form(congress, organisations, calls_to_action, language: str) -> FlaskForm:
+    """The congress's questions; one workshop question per time slot of its programme."""
+
+    class RegistrationForm(FlaskForm):
+        attending_as = RadioField(
+            _l("Are you coming as"),
+            choices=[
+                SelectChoice("resident", _l("A resident")),
+                SelectChoice("partner", _l("Someone from a partner organisation")),
+                SelectChoice("other", _l("Something else")),
+            ],
+            widget=GovRadioInput(),
+            validators=[InputRequired(message=_l("Say how you are coming"))],
+        )
+        organisation = SelectField(
+            _l("Which partner organisation? (if you are coming from one)"),
+            choices=[SelectChoice("", _l("None"))] + [SelectChoice(o.slug, o.name) for o in organisations],
+            widget=GovSelect(),
+            validators=[Optional()],
+        )
+        access = SelectMultipleField(
+            _l("Do you need any of these?"),
+            description=_l("Select all that apply."),
+            choices=ACCESS,
+            widget=GovCheckboxesInput(),
+            validators=[Optional()],
+        )
+        access_other = StringField(
+            _l("Anything else we should arrange for you? (optional)"),
+            filters=[clean_text],
+            widget=GovTextInput(),
+            validators=[Optional(), Length(max=500)],
+        )
+        interpreter = RadioField(
+            _l("Would you like a spoken-language interpreter?"),
+            choices=INTERPRETERS,
+            default="none",
+            widget=GovRadioInput(),
+            validators=[InputRequired()],
+        )
+        dietary = StringField(
+            _l("Dietary needs (optional)"),
+            filters=[clean_text],
+            widget=GovTextInput(),
+            validators=[Optional(), Length(max=500)],
+        )
+        creche = StringField(
+            _l("Creche places: how many children, and their ages (optional)"),
+            description=_l("For example: 2 children, aged 3 and 5"),
+            filters=[clean_text],
+            widget=GovTextInput(),
+            validators=[Optional(), Length(max=200)],
+        )
+        priorities = SelectMultipleField(
+            _l("Which calls to action do you care most about? (optional)"),
+            choices=[
+                SelectChoice(str(n), f"{n}. {p.localised('title', language)}") for n, p in calls_to_action.items()
+            ],
+            widget=GovCheckboxesInput(),
+            validators=[Optional()],
+        )
+        consent = BooleanField(_l("You may contact me about what comes out of the congress"))
+        submit = SubmitField(_l("Register"), widget=GovSubmitInput())
+
+    slots: dict = {}
+    for workshop in congress.workshops:
+        slots.setdefault(workshop.starts_at, []).append(workshop)
+    for number, (starts_at, workshops) in enumerate(sorted(slots.items()), start=1):
+        choices = [SelectChoice("", _l("No workshop in this slot"))] + [
+            SelectChoice(
+                str(w.id), _l("%(title)s (full: waiting list)", title=w.title) if w.confirmed >= w.capacity else w.title
+            )
+            for w in workshops
+        ]
+        field = RadioField(
+            _l("Workshop at %(time)s", time=format_datetime(starts_at, "HH:mm")),
+            choices=choices,
+            default="",
+            widget=GovRadioInput(),
+            validators=[Optional()],
+        )
+        setattr(RegistrationForm, f"slot_{number}", field)
+    return RegistrationForm()
+
+
+def workshop_choices(form) -> list[int]:
+    return [int(field.data) for name, field in form._fields.items() if name.startswith("slot_") and field.data]

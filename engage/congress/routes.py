@@ -1,0 +1,129 @@
+"""The congress pages: what is coming, registering, and a registration's own page (reached by its signed link)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from engage.accounts.forms import ButtonForm
+from engage.accounts.policy import requires, signed_in
+from engage.congress import services as congresses
+from engage.congress.forms import registration_form, workshop_choices
+from engage.errors import DomainError
+from engage.extensions import db
+from engage.forms import show_error
+from engage.i18n import language
+from engage.partnership import services as partnership
+from engage.proposals import services as proposals
+from engage.time import utcnow
+
+bp = Blueprint("congress", __name__, url_prefix="/congress")
+
+
+def _congress(slug: str):
+    congress = congresses.by_slug(slug)
+    if congress is None or congress.state == "draft":
+        abort(404)
+    return congress
+
+
+@bp.get("/")
+def index():
+    return render_template("congress/index.html", congresses=congresses.upcoming())
+
+
+@bp.get("/<slug:slug>")
+def show(slug: str):
+    congress = _congress(slug)
+    mine = current_user.is_authenticated and congresses.live_registration(congress, current_user.email)
+    return render_template(
+        "congress/show.html",
+        congress=congress,
+        open=congresses.is_open(congress),
+        mine=congresses.manage_path(mine) if mine else None,
+        not_yet=congress.opens_at > utcnow(),
+    )
+
+
+def _needs(form) -> dict:
+    return {
+        "access": form.access.data,
+        "access_other": form.access_other.data or "",
+        "interpreter": form.interpreter.data,
+        "dietary": form.dietary.data or "",
+        "creche": form.creche.data or "",
+    }
+
+
+@bp.route("/<slug:slug>/register", methods=["GET", "POST"])
+@requires(signed_in)
+def register(slug: str):
+    congress = _congress(slug)
+    if not congresses.is_open(congress):
+        return render_template("congress/closed.html", congress=congress)
+    form = registration_form(congress, partnership.organisations(), proposals.current_calls_to_action(), language())
+    if form.validate_on_submit():
+        organisation = next((o for o in partnership.organisations() if o.slug == form.organisation.data), None)
+        try:
+            registration = congresses.register(
+                congress,
+                name=current_user.name,
+                email=current_user.email,
+                language=language(),
+                user=current_user,
+                workshop_ids=workshop_choices(form),
+                attending_as=form.attending_as.data,
+                organisation_id=organisation.id if organisation else None,
+                needs=_needs(form),
+                priorities=[int(n) for n in form.priorities.data],
+                consent_to_contact=form.consent.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(congresses.manage_path(registration))
+    return render_template("congress/register.html", congress=congress, form=form)
+
+
+def _registration(token: str):
+    registration = congresses.by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.get("/registration/<token>")
+def registration(token: str):
+    registration = _registration(token)
+    return render_template(
+        "congress/registration.html",
+        registration=registration,
+        token=token,
+        position=congresses.waiting_position(registration),
+        button=ButtonForm(),
+    )
+
+
+@bp.post("/registration/<token>/cancel")
+def cancel(token: str):
+    registration = _registration(token)
+    if ButtonForm().validate_on_submit():
+        congresses.cancel(registration)
+        db.session.commit()
+        flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for("congress.registration", token=token))
+
+
+@bp.post("/registration/<token>/accept")
+def accept(token: str):
+    registration = _registration(token)
+    if ButtonForm().validate_on_submit():
+        try:
+            congresses.accept_offer(registration)
+        except DomainError as error:
+            flash(error.message, "important")
+        else:
+            db.session.commit()
+            flash(_("The place is yours. See you at the congress."), "success")
+    return redirect(url_for("congress.registration", token=token))

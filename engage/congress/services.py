@@ -1,0 +1,307 @@
+"""Congress registrations: places decided under the congress row's lock, so a room is never oversold."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from engage.accounts.models import User
+from engage.audit import services as audit
+from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
+from engage.errors import DomainError
+from engage.extensions import db
+from engage.notices import services as notices
+from engage.time import utcnow
+
+REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+
+
+def create(
+    *,
+    slug: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    venue_access: str,
+    capacity: int,
+    opens_at: datetime,
+    closes_at: datetime,
+    workshops: list[dict],
+    actor: User | None = None,
+    state: str = "published",
+) -> Congress:
+    """A congress and its programme: workshops as dicts of title, priority (a Priority or None), starts_at, capacity."""
+    congress = Congress(
+        slug=slug,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        venue_access=venue_access,
+        capacity=capacity,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        state=state,
+        workshops=[Workshop(**w) for w in workshops],
+    )
+    db.session.add(congress)
+    db.session.flush()
+    if actor is not None:
+        audit.record(actor, "create", congress)
+    return congress
+
+
+def upcoming() -> list[Congress]:
+    query = select(Congress).where(Congress.state == "published", Congress.ends_at >= utcnow())
+    return list(db.session.scalars(query.order_by(Congress.starts_at)))
+
+
+def by_slug(slug: str) -> Congress | None:
+    query = (
+        select(Congress)
+        .where(Congress.slug == slug)
+        .options(selectinload(Congress.workshops).selectinload(Workshop.priority))
+    )
+    return db.session.scalar(query)
+
+
+def is_open(congress: Congress, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return congress.state == "published" and congress.opens_at <= now < congress.closes_at
+
+
+def _lock(congress_id: int) -> Congress:
+    """Hold the congress row until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL; on SQLite an
+    UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(update(Congress).where(Congress.id == congress_id).values(confirmed=Congress.confirmed))
+        return db.session.get(Congress, congress_id, populate_existing=True)
+    return db.session.get(Congress, congress_id, with_for_update=True, populate_existing=True)
+
+
+def _reference(congress: Congress) -> str:
+    code = "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
+    return f"{congress.slug[:2].upper()}{congress.starts_at:%y}-{code}"
+
+
+def live_registration(congress: Congress, email: str) -> Registration | None:
+    query = select(Registration).where(
+        Registration.congress_id == congress.id, Registration.email == email, Registration.status.in_(LIVE)
+    )
+    return db.session.scalar(query)
+
+
+def register(
+    congress: Congress,
+    *,
+    name: str,
+    email: str,
+    language: str = "en",
+    user: User | None = None,
+    workshop_ids: list[int] = (),
+    attending_as: str = "resident",
+    organisation_id: int | None = None,
+    needs: dict | None = None,
+    priorities: list[int] = (),
+    consent_to_contact: bool = False,
+    actor: User | None = None,
+) -> Registration:
+    """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
+    (one per time slot); tell them which. Decided while holding the congress row's lock."""
+    email = email.strip().lower()
+    locked = _lock(congress.id)
+    if not is_open(locked) and actor is None:
+        raise DomainError(_l("Registration for this congress is not open."))
+    if live_registration(locked, email) is not None:
+        raise DomainError(_l("You are already registered for this congress."), field="email")
+    workshops = _chosen_workshops(locked, workshop_ids)
+    status = "confirmed" if locked.confirmed < locked.capacity else "waitlisted"
+    registration = Registration(
+        congress_id=locked.id,
+        user_id=user.id if user else None,
+        reference=_reference(locked),
+        name=name,
+        email=email,
+        language=language,
+        status=status,
+        attending_as=attending_as,
+        organisation_id=organisation_id,
+        needs=needs or {},
+        priorities=list(priorities),
+        consent_to_contact=consent_to_contact,
+        recorded_by_id=actor.id if actor else None,
+    )
+    if status == "confirmed":
+        locked.confirmed += 1
+    for workshop in workshops:
+        place = "confirmed" if status == "confirmed" and workshop.confirmed < workshop.capacity else "waitlisted"
+        workshop.confirmed += place == "confirmed"
+        registration.places.append(WorkshopPlace(workshop=workshop, status=place))
+    db.session.add(registration)
+    db.session.flush()
+    _tell(registration, f"registration_{status}")
+    return registration
+
+
+def _chosen_workshops(congress: Congress, workshop_ids) -> list[Workshop]:
+    chosen = [w for w in congress.workshops if w.id in set(workshop_ids)]
+    slots = [w.starts_at for w in chosen]
+    if len(slots) != len(set(slots)):
+        raise DomainError(_l("Choose one workshop in each time slot"), field="workshops")
+    return chosen
+
+
+def waiting_position(registration: Registration) -> int | None:
+    if registration.status != "waitlisted":
+        return None
+    ahead = select(func.count(Registration.id)).where(
+        Registration.congress_id == registration.congress_id,
+        Registration.status == "waitlisted",
+        Registration.id < registration.id,
+    )
+    return db.session.scalar(ahead) + 1
+
+
+def cancel(registration: Registration, actor: User | None = None) -> None:
+    """Give up a place (or a place in the queue); the next person waiting is offered it."""
+    congress = _lock(registration.congress_id)
+    db.session.refresh(registration)
+    if registration.status not in LIVE:
+        return
+    held = registration.status in HOLDING
+    registration.status = "cancelled"
+    registration.cancelled_at = utcnow()
+    for place in registration.places:
+        if place.status == "confirmed":
+            place.workshop.confirmed -= 1
+            _promote_workshop(place.workshop)
+        place.status = "cancelled"
+    if held:
+        congress.confirmed -= 1
+        _offer_places(congress)
+    if actor is not None:
+        audit.record(actor, "cancel", registration)
+    db.session.flush()
+
+
+def _offer_places(congress: Congress) -> None:
+    """While places are free, offer them in order to the people waiting; each has a window to accept."""
+    hours = current_app.config["CONGRESS_OFFER_HOURS"]
+    while congress.confirmed < congress.capacity:
+        waiting = db.session.scalar(
+            select(Registration)
+            .where(Registration.congress_id == congress.id, Registration.status == "waitlisted")
+            .order_by(Registration.id)
+            .limit(1)
+        )
+        if waiting is None:
+            return
+        waiting.status = "offered"
+        waiting.offer_expires_at = utcnow() + timedelta(hours=hours)
+        congress.confirmed += 1
+        _tell(waiting, "registration_offered", hours=hours)
+
+
+def _promote_workshop(workshop: Workshop) -> None:
+    waiting = db.session.scalar(
+        select(WorkshopPlace)
+        .join(Registration)
+        .where(
+            WorkshopPlace.workshop_id == workshop.id,
+            WorkshopPlace.status == "waitlisted",
+            Registration.status.in_(HOLDING),
+        )
+        .order_by(WorkshopPlace.id)
+        .limit(1)
+    )
+    if waiting is not None and workshop.confirmed < workshop.capacity:
+        waiting.status = "confirmed"
+        workshop.confirmed += 1
+
+
+def accept_offer(registration: Registration) -> None:
+    _lock(registration.congress_id)
+    db.session.refresh(registration)
+    if registration.status != "offered":
+        raise DomainError(_l("This offer is no longer open."))
+    registration.status = "confirmed"
+    registration.offer_expires_at = None
+    _tell(registration, "registration_confirmed")
+    db.session.flush()
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """The scheduled job: an offer not accepted in time passes to the next person waiting."""
+    now = now or utcnow()
+    expired = list(
+        db.session.scalars(
+            select(Registration).where(Registration.status == "offered", Registration.offer_expires_at < now)
+        )
+    )
+    for registration in expired:
+        cancel(registration)
+    return len(expired)
+
+
+def set_capacity(congress: Congress, capacity: int, actor: User) -> None:
+    """Raise the capacity (people waiting are offered the new places, in order) or lower it, never below the
+    places already given."""
+    locked = _lock(congress.id)
+    if capacity < locked.confirmed:
+        raise DomainError(
+            _l("%(count)s places are already taken: the capacity cannot be lower than that.", count=locked.confirmed),
+            field="capacity",
+        )
+    audit.record(actor, "capacity", locked, before=locked.capacity, after=capacity)
+    locked.capacity = capacity
+    _offer_places(locked)
+    db.session.flush()
+
+
+def check_in(registration: Registration, actor: User) -> None:
+    if registration.status != "confirmed":
+        raise DomainError(_l("Only a confirmed registration can be checked in."))
+    registration.checked_in_at = registration.checked_in_at or utcnow()
+    audit.record(actor, "check_in", registration)
+    db.session.flush()
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration")
+
+
+def manage_path(registration: Registration) -> str:
+    """The registration's own page, for changing or cancelling it without signing in: the link is the key."""
+    return f"/congress/registration/{_signer().dumps(registration.id)}"
+
+
+def by_token(token: str) -> Registration | None:
+    try:
+        registration_id = _signer().loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+
+
+def _tell(registration: Registration, kind: str, **context) -> None:
+    congress = registration.congress or db.session.get(Congress, registration.congress_id)
+    notices.queue(
+        kind,
+        registration.email,
+        f"{kind}:{registration.id}:{registration.status}:{registration.offer_expires_at or ''}",
+        {
+            "name": registration.name,
+            "reference": registration.reference,
+            "congress": congress.title,
+            "starts_at": congress.starts_at.isoformat(),
+            "venue": congress.venue,
+            "manage_url": notices.public_link(manage_path(registration)),
+            **context,
+        },
+        registration.language,
+    )

@@ -1,0 +1,247 @@
+"""Congress registration: places, waiting lists, offers, capacity, and no overselling under real concurrency."""
+
+import http.client
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from werkzeug.serving import make_server
+
+from engage.accounts import services as accounts
+from engage.congress import services as congresses
+from engage.congress.models import Congress, Registration
+from engage.errors import DomainError
+from engage.extensions import db
+from engage.proposals import services as proposals
+from engage.time import utcnow
+
+
+def make_congress(capacity=3, workshop_capacity=2, opens_in=-1) -> Congress:
+    starts = utcnow() + timedelta(days=60)
+    calls = list(proposals.current_calls_to_action().values())
+    return congresses.create(
+        slug="spring-2027",
+        title="Spring 2027 Partnership Congress",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        venue="Town Hall",
+        venue_access="Step-free",
+        capacity=capacity,
+        opens_at=utcnow() + timedelta(days=opens_in),
+        closes_at=starts - timedelta(days=3),
+        workshops=[
+            {
+                "title": "Safer streets",
+                "priority": calls[2],
+                "capacity": workshop_capacity,
+                "starts_at": starts + timedelta(hours=1),
+            },
+            {
+                "title": "Good work",
+                "priority": calls[3],
+                "capacity": workshop_capacity,
+                "starts_at": starts + timedelta(hours=1),
+            },
+            {
+                "title": "Children first",
+                "priority": calls[4],
+                "capacity": workshop_capacity,
+                "starts_at": starts + timedelta(hours=3),
+            },
+        ],
+    )
+
+
+def person(number: int) -> dict:
+    return {"name": f"Person {number}", "email": f"p{number}@example.org"}
+
+
+def test_places_then_a_waiting_list_in_order(ctx, deliver):
+    congress = make_congress(capacity=2)
+    first, second, third, fourth = (congresses.register(congress, **person(n)) for n in range(4))
+    db.session.commit()
+    assert [r.status for r in (first, second, third, fourth)] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert [congresses.waiting_position(r) for r in (third, fourth)] == [1, 2]
+    subjects = [m["Subject"] for m in deliver()]
+    assert subjects.count("Your place at the Spring 2027 Partnership Congress") == 2
+    assert subjects.count("You are on the waiting list for the Spring 2027 Partnership Congress") == 2
+
+
+def test_a_cancellation_offers_the_place_to_the_first_waiting_and_an_unanswered_offer_passes_on(ctx, deliver):
+    congress = make_congress(capacity=1)
+    holder, first, second = (congresses.register(congress, **person(n)) for n in range(3))
+    db.session.commit()
+    deliver()
+    congresses.cancel(holder)
+    db.session.commit()
+    assert (first.status, second.status) == ("offered", "waitlisted")
+    assert deliver()[-1]["Subject"] == "A place is free for you at the Spring 2027 Partnership Congress"
+    assert congresses.expire_offers(utcnow() + timedelta(hours=49)) == 1
+    db.session.commit()
+    assert (first.status, second.status) == ("cancelled", "offered")
+    congresses.accept_offer(second)
+    db.session.commit()
+    assert second.status == "confirmed" and db.session.get(Congress, congress.id).confirmed == 1
+
+
+def test_raising_the_capacity_offers_places_in_order_and_lowering_below_the_taken_is_refused(app, ctx):
+    congress = make_congress(capacity=1)
+    registrations = [congresses.register(congress, **person(n)) for n in range(4)]
+    admin = accounts.register("Admin", "admin@example.org", "x" * 12, ["lives"], "en", True)
+    congresses.set_capacity(congress, 3, admin)
+    db.session.commit()
+    assert [r.status for r in registrations] == ["confirmed", "offered", "offered", "waitlisted"]
+    with pytest.raises(DomainError, match="3 places are already taken"):
+        congresses.set_capacity(congress, 2, admin)
+
+
+def test_one_live_registration_per_person_is_a_database_rule(ctx):
+    congress = make_congress()
+    congresses.register(congress, **person(1))
+    db.session.commit()
+    with pytest.raises(DomainError, match="already registered"):
+        congresses.register(congress, **person(1))
+    db.session.rollback()
+    db.session.add(
+        Registration(
+            congress_id=congress.id, reference="XX-1", name="Again", email="p1@example.org", status="waitlisted"
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_after_cancelling_a_person_may_register_again(ctx):
+    congress = make_congress()
+    registration = congresses.register(congress, **person(1))
+    congresses.cancel(registration)
+    assert congresses.register(congress, **person(1)).status == "confirmed"
+    db.session.commit()
+
+
+def test_one_workshop_per_slot_and_a_full_workshop_has_its_own_waiting_list(ctx):
+    congress = make_congress(capacity=10, workshop_capacity=1)
+    safer, work, children = congress.workshops
+    with pytest.raises(DomainError, match="one workshop in each time slot"):
+        congresses.register(congress, **person(0), workshop_ids=[safer.id, work.id])
+    first = congresses.register(congress, **person(1), workshop_ids=[safer.id, children.id])
+    second = congresses.register(congress, **person(2), workshop_ids=[safer.id])
+    db.session.commit()
+    assert [p.status for p in first.places] == ["confirmed", "confirmed"]
+    assert [p.status for p in second.places] == ["waitlisted"]
+    congresses.cancel(first)
+    db.session.commit()
+    assert [p.status for p in second.places] == ["confirmed"]
+
+
+def test_registering_through_the_pages_and_cancelling_by_the_emailed_link(app, new_browser, deliver):
+    with app.app_context():
+        make_congress(capacity=1)
+        accounts.register("Amina Rahman", "amina@example.org", "a long password", ["lives"], "en", True)
+        accounts.register("Kwame Mensah", "kwame@example.org", "a long password", ["lives"], "en", True)
+        db.session.commit()
+    pages = {}
+    for email in ("amina@example.org", "kwame@example.org"):
+        browser = new_browser()
+        browser.submit("/account/sign-in", {"email": email, "password": "a long password"})
+        response = browser.submit(
+            "/congress/spring-2027/register", {"attending_as": "resident", "interpreter": "bengali", "access": ["bsl"]}
+        )
+        assert response.status_code == 302
+        pages[email] = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have a place" in pages["amina@example.org"]
+    assert "You are number 1 on the waiting list." in pages["kwame@example.org"]
+    amina_link = re.search(
+        r"http://engage\.test(/congress/registration/\S+)", deliver()[0].get_body(("plain",)).get_content()
+    ).group(1)
+    stranger = app.test_client()  # the link works without signing in
+    token_page = stranger.get(amina_link).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', token_page).group(1)
+    stranger.post(f"{amina_link}/cancel", data={"csrf_token": token})
+    assert "Cancelled" in stranger.get(amina_link).get_data(as_text=True)
+    with app.app_context():
+        kwame = db.session.scalar(db.select(Registration).filter_by(email="kwame@example.org"))
+        assert kwame.status == "offered"
+        assert kwame.needs["access"] == ["bsl"] and kwame.needs["interpreter"] == "bengali"
+    assert app.test_client().get("/congress/registration/forged-token").status_code == 404
+
+
+def test_registration_before_it_opens_is_refused_with_a_clear_page(app, new_browser):
+    with app.app_context():
+        make_congress(opens_in=5)
+        accounts.register("Amina", "amina@example.org", "a long password", ["lives"], "en", True)
+        db.session.commit()
+    browser = new_browser()
+    browser.submit("/account/sign-in", {"email": "amina@example.org", "password": "a long password"})
+    assert "Registration is not open" in browser.get("/congress/spring-2027/register").get_data(as_text=True)
+    assert "Registration opens on" in browser.get("/congress/spring-2027").get_data(as_text=True)
+
+
+# Real concurrency: many people at once against a served app -----------------------------------------------
+
+
+def session_cookie(app, user) -> str:
+    """A signed-in session cookie minted the way sign-in mints it (the rate limit would stop 500 real sign-ins)."""
+    from flask import session
+    from flask_login import login_user
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "load"}):
+        accounts.start_session(user)
+        login_user(user)
+        return app.session_interface.get_signing_serializer(app).dumps(dict(session))
+
+
+def post_registration(port: int, cookie: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": f"session={cookie}", "User-Agent": "load"}
+    connection.request("GET", "/congress/spring-2027/register", headers=headers)
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or f"session={cookie}").group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    body = urlencode({"csrf_token": token, "attending_as": "resident", "interpreter": "none"})
+    connection.request(
+        "POST",
+        "/congress/spring-2027/register",
+        body=body,
+        headers={
+            "Cookie": f"session={cookie}",
+            "User-Agent": "load",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+@pytest.mark.parametrize(("people", "places"), [(500, 100)])
+def test_concurrent_registrations_never_oversell(app, people, places):
+    with app.app_context():
+        make_congress(capacity=places)
+        users = [
+            accounts.register(f"Person {n}", f"load{n}@example.org", "x" * 12, ["lives"], "en", True)
+            for n in range(people)
+        ]
+        db.session.commit()
+        cookies = [session_cookie(app, user) for user in users]
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            statuses = list(pool.map(lambda c: post_registration(server.server_port, c), cookies))
+    finally:
+        server.shutdown()
+    assert statuses.count(302) == people, sorted(set(statuses))
+    with app.app_context():
+        rows = db.session.scalars(db.select(Registration)).all()
+        counts = {s: sum(r.status == s for r in rows) for s in ("confirmed", "waitlisted")}
+        assert counts == {"confirmed": places, "waitlisted": people - places}
+        assert len({r.email for r in rows}) == people
+        assert db.session.scalar(db.select(Congress.confirmed)) == places
