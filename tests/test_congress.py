@@ -245,3 +245,21 @@ def test_concurrent_registrations_never_oversell(app, people, places):
         assert counts == {"confirmed": places, "waitlisted": people - places}
         assert len({r.email for r in rows}) == people
         assert db.session.scalar(db.select(Congress.confirmed)) == places
+
+
+def test_the_workers_scheduled_job_passes_on_expired_offers(app, ctx):
+    from worker.tasks import expire_congress_offers
+
+    congress = make_congress(capacity=1)
+    holder, waiting = (congresses.register(congress, **person(n)) for n in range(2))
+    congresses.cancel(holder)
+    db.session.commit()
+    waiting_id = waiting.id
+    db.session.execute(
+        db.update(Registration)
+        .where(Registration.id == waiting_id)
+        .values(offer_expires_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    assert expire_congress_offers.run() == 1
+    assert db.session.get(Registration, waiting_id).status == "cancelled"

@@ -22,6 +22,7 @@ celery.Task = AppContextTask
 celery.conf.timezone = "Europe/London"
 celery.conf.beat_schedule = {
     "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 15.0},
+    "expire-congress-offers": {"task": "worker.tasks.expire_congress_offers", "schedule": 300.0},
     "weekly-digests": {"task": "worker.tasks.send_digests", "schedule": crontab(minute=0, hour=8, day_of_week="mon")},
 }
 celery.conf.include = ["worker.tasks"]

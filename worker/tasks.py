@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
 
@@ -29,5 +30,16 @@ def send_digests() -> int:
         people = services.gather_digests()
         db.session.commit()
         return people
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="worker.tasks.expire_congress_offers")
+def expire_congress_offers() -> int:
+    """Offers of a congress place not accepted in time pass to the next person waiting."""
+    try:
+        expired = congresses.expire_offers()
+        db.session.commit()
+        return expired
     finally:
         db.session.remove()
