@@ -101,14 +101,27 @@ def _sqlite_wal(connection, _record) -> None:
 def _blueprints(app: Flask) -> None:
     from engage.accounts.routes import bp as accounts_bp
     from engage.admin.routes import bp as admin_bp
+    from engage.congress import attachments
     from engage.congress.routes import bp as congress_bp
+    from engage.congress.staff_routes import bp as congress_staff_bp
     from engage.notices.routes import bp as notices_bp
     from engage.notices.routes import dev_mail
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
     from engage.site.routes import bp as site_bp
 
-    for blueprint in (site_bp, accounts_bp, admin_bp, notices_bp, proposals_bp, moderation_bp, congress_bp, dev_mail):
+    attachments.init_app()
+    for blueprint in (
+        site_bp,
+        accounts_bp,
+        admin_bp,
+        notices_bp,
+        proposals_bp,
+        moderation_bp,
+        congress_bp,
+        congress_staff_bp,
+        dev_mail,
+    ):
         app.register_blueprint(blueprint)
 
 

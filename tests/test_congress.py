@@ -263,3 +263,47 @@ def test_the_workers_scheduled_job_passes_on_expired_offers(app, ctx):
     db.session.commit()
     assert expire_congress_offers.run() == 1
     assert db.session.get(Registration, waiting_id).status == "cancelled"
+
+
+def test_a_confirmation_carries_an_invitation_and_a_qr_code_for_the_door(ctx, deliver):
+    congress = make_congress(capacity=1)
+    congresses.register(congress, **person(1))
+    congresses.register(congress, **person(2))
+    db.session.commit()
+    confirmed, waiting = deliver()
+    files = {part.get_filename(): part for part in confirmed.iter_attachments()}
+    invitation = files["congress.ics"].get_content()
+    assert "BEGIN:VEVENT" in invitation and "SUMMARY:Spring 2027 Partnership Congress" in invitation
+    assert files["check-in-qr-code.png"].get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.get_filename() for p in waiting.iter_attachments()] == ["congress.ics"]  # no QR without a place
+
+
+def test_reminders_go_a_week_and_a_day_before_once_each_and_follow_a_new_date(ctx, deliver):
+    congress = make_congress(capacity=5)
+    congresses.register(congress, **person(1))
+    congresses.register(congress, **person(2))
+    admin = accounts.register("Admin", "admin@example.org", "x" * 12, ["lives"], "en", True)
+    db.session.commit()
+    starts = congress.starts_at
+    assert congresses.send_reminders(starts - timedelta(days=8)) == 0
+    week_before = starts - timedelta(days=6)
+    assert congresses.send_reminders(week_before) == 2
+    congresses.send_reminders(week_before + timedelta(hours=1))  # the job runs again: nothing new
+    db.session.commit()
+    reminders = [m for m in deliver() if m["Subject"].startswith("Reminder:")]
+    assert len(reminders) == 2
+    assert congresses.move(congress, starts + timedelta(days=7), starts + timedelta(days=7, hours=6), admin) == 2
+    db.session.commit()
+    moved = [m for m in deliver() if "has a new date" in m["Subject"]]
+    assert len(moved) == 2 and moved[0].get_body(("plain",)).get_content().count("2027") >= 1
+    congresses.send_reminders(starts - timedelta(hours=12))  # the old day before: no longer a day before
+    congresses.send_reminders(starts + timedelta(days=6, hours=12))  # the new day before
+    db.session.commit()
+    assert len([m for m in deliver() if m["Subject"].startswith("Reminder:")]) == 4
+
+
+def test_moving_a_congress_to_end_before_it_starts_is_refused(ctx):
+    congress = make_congress()
+    admin = accounts.register("Admin", "admin@example.org", "x" * 12, ["lives"], "en", True)
+    with pytest.raises(DomainError, match="end must be after the start"):
+        congresses.move(congress, congress.starts_at, congress.starts_at - timedelta(hours=1), admin)

@@ -187,16 +187,21 @@ def register_on(app, email: str):
 
 
 def test_requests_do_not_fail_or_wait_when_the_broker_is_down(app, app_with):
+    def timed(web, email):
+        started = time.monotonic()
+        response = register_on(web, email)
+        return response, time.monotonic() - started
+
+    _, usual = timed(app, "usual@example.org")  # the same request with the broker there: the machine's own pace
     broker_down = app_with(CELERY=broker_settings("redis://127.0.0.1:1/0"))  # nothing listens there
-    started = time.monotonic()
-    response = register_on(broker_down, "down@example.org")
-    elapsed = time.monotonic() - started
+    response, elapsed = timed(broker_down, "down@example.org")
     assert response.status_code == 302
-    assert elapsed < 1
+    assert elapsed - usual < 1
     with app.app_context():
-        assert count("pending") == 1
+        down = db.session.scalar(db.select(Notice).filter_by(recipient="down@example.org"))
+        assert down.status == "pending"  # the relay hands it to the worker once the broker is back
         make_due()
-        assert delivery.due_ids() == [db.session.scalar(db.select(Notice.id))]  # the relay's to hand over
+        assert down.id in delivery.due_ids()
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ celery.conf.timezone = "Europe/London"
 celery.conf.beat_schedule = {
     "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 15.0},
     "expire-congress-offers": {"task": "worker.tasks.expire_congress_offers", "schedule": 300.0},
+    "congress-reminders": {"task": "worker.tasks.send_congress_reminders", "schedule": 900.0},
+    "forget-congress-needs": {"task": "worker.tasks.forget_congress_needs", "schedule": crontab(minute=30, hour=3)},
     "weekly-digests": {"task": "worker.tasks.send_digests", "schedule": crontab(minute=0, hour=8, day_of_week="mon")},
 }
 celery.conf.include = ["worker.tasks"]

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from engage.congress import planning
 from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
@@ -41,5 +42,26 @@ def expire_congress_offers() -> int:
         expired = congresses.expire_offers()
         db.session.commit()
         return expired
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="worker.tasks.send_congress_reminders")
+def send_congress_reminders() -> int:
+    try:
+        sent = congresses.send_reminders()
+        db.session.commit()
+        return sent
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="worker.tasks.forget_congress_needs")
+def forget_congress_needs() -> int:
+    """People's needs are deleted a set time after their congress; its planning totals stay."""
+    try:
+        done = planning.forget_needs()
+        db.session.commit()
+        return done
     finally:
         db.session.remove()

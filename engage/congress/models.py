@@ -29,6 +29,8 @@ class Congress(db.Model):
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(20), default="draft")  # draft, published, cancelled
+    # The planning sheet's numbers, kept once the registrations' needs are deleted (planning.forget_needs).
+    planning_totals: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     workshops: Mapped[list["Workshop"]] = relationship(
         back_populates="congress", order_by="Workshop.starts_at, Workshop.id"

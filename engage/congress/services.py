@@ -288,12 +288,12 @@ def by_token(token: str) -> Registration | None:
     return db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
 
 
-def _tell(registration: Registration, kind: str, **context) -> None:
+def _tell(registration: Registration, kind: str, user: User | None = None, key: str = "", **context) -> None:
     congress = registration.congress or db.session.get(Congress, registration.congress_id)
     notices.queue(
         kind,
         registration.email,
-        f"{kind}:{registration.id}:{registration.status}:{registration.offer_expires_at or ''}",
+        key or f"{kind}:{registration.id}:{registration.status}:{registration.offer_expires_at or ''}",
         {
             "name": registration.name,
             "reference": registration.reference,
@@ -301,7 +301,61 @@ def _tell(registration: Registration, kind: str, **context) -> None:
             "starts_at": congress.starts_at.isoformat(),
             "venue": congress.venue,
             "manage_url": notices.public_link(manage_path(registration)),
+            "registration_id": registration.id,
             **context,
         },
         registration.language,
+        user,
     )
+
+
+REMINDERS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """The scheduled job: a reminder 7 days and 1 day before, to everyone with a place; each once however often
+    the job runs (the idempotency key), and again for a new date if the congress moves (the date is in the key)."""
+    now = now or utcnow()
+    sent = 0
+    for label, before in REMINDERS:
+        due = (
+            select(Registration)
+            .join(Congress)
+            .where(
+                Congress.state == "published",
+                Congress.starts_at > now,
+                Congress.starts_at <= now + before,
+                Registration.status == "confirmed",
+            )
+            .options(selectinload(Registration.congress))
+        )
+        for registration in db.session.scalars(due):
+            if label == "7d" and registration.congress.starts_at <= now + REMINDERS[1][1]:
+                continue  # a day before: the 1-day reminder says it all
+            user = db.session.get(User, registration.user_id) if registration.user_id else None
+            _tell(
+                registration,
+                "congress_reminder",
+                user=user,
+                key=f"congress-reminder-{label}:{registration.id}:{registration.congress.starts_at:%Y%m%d%H%M}",
+            )
+            sent += 1
+    db.session.flush()
+    return sent
+
+
+def move(congress: Congress, starts_at: datetime, ends_at: datetime, actor: User) -> int:
+    """Change a congress's date and times; everyone registered is told once, with a new invitation."""
+    locked = _lock(congress.id)
+    if ends_at <= starts_at:
+        raise DomainError(_l("The end must be after the start"), field="ends_at")
+    audit.record(actor, "move", locked, before=locked.starts_at.isoformat(), after=starts_at.isoformat())
+    locked.starts_at, locked.ends_at = starts_at, ends_at
+    locked.closes_at = min(locked.closes_at, starts_at)
+    live = select(Registration).where(Registration.congress_id == locked.id, Registration.status.in_(LIVE))
+    told = 0
+    for registration in db.session.scalars(live):
+        _tell(registration, "congress_date_changed", key=f"congress-moved:{registration.id}:{starts_at:%Y%m%d%H%M}")
+        told += 1
+    db.session.flush()
+    return told

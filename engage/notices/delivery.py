@@ -1,7 +1,8 @@
 """The worker's side of the outbox: claim, render, send over SMTP, mark; back off and give up; relay.
 
 At most once per person: a notice is claimed (pending -> sending, atomically) just before its message is sent
-and marked sent just after, so a worker killed mid-batch leaves at most the one notice it was sending in doubt.
+and marked sent just after, in the same commit as the next one's claim, so a worker killed mid-batch leaves at most
+the one notice it was sending in doubt.
 The relay finds such a notice later, records that it was interrupted (it may arrive twice) and sends it again.
 """
 
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, or_, select, update
 
 from engage.extensions import db
 from engage.notices import dispatch
@@ -33,6 +34,11 @@ def message_id(notice: Notice | Row) -> str:
     return f"<{digest}@{urlsplit(current_app.config['PUBLIC_URL']).hostname}>"
 
 
+# kind -> a function giving the files a notice of that kind carries: [(filename, mimetype, bytes)]. Each area
+# registers its own, so this module knows no area's content.
+ATTACHMENTS: dict = {}
+
+
 def render(notice: Notice | Row) -> EmailMessage:
     message = EmailMessage()
     context = dict(notice.context, language=notice.language)
@@ -43,6 +49,9 @@ def render(notice: Notice | Row) -> EmailMessage:
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = notice.recipient
     message["Message-ID"] = message_id(notice)
+    for filename, mimetype, content in ATTACHMENTS.get(notice.kind, lambda _: [])(notice):
+        maintype, subtype = mimetype.split("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     if unsubscribe := notice.context.get("unsubscribe_url"):
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -107,23 +116,41 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(current_app.config["NOTICE_RETRY_SECONDS"] * 2 ** (attempts - 1), 3600))
 
 
-def claim(notice_id: int) -> bool:
-    """pending -> sending, for one worker only (SKIP LOCKED on PostgreSQL; SQLite serialises writers)."""
+# deliver() reads plain rows and commits each update at once, so the ORM has no objects to bring up to date.
+UNSYNCHRONISED = {"synchronize_session": False}
+
+
+def claim(notice_id: int, sent: int | None = None) -> bool:
+    """pending -> sending, for one worker only (SKIP LOCKED on PostgreSQL; SQLite serialises writers).
+
+    A first attempt goes at once; a retry only once its backoff has passed, however many tasks carry its id
+    (the relay hands a due notice over again on every run, and an earlier task may still be in the queue).
+    `sent`, the notice this worker sent just before, is marked sent in the same transaction: one commit a
+    message, and a worker stopped at any moment still leaves at most one notice in 'sending'.
+    """
+    if sent is not None:
+        _mark_sent(sent, commit=False)
     still_pending = (
         select(Notice.id).where(Notice.id == notice_id, Notice.status == "pending").with_for_update(skip_locked=True)
     )
+    due = or_(Notice.attempts == 0, Notice.relay_after <= utcnow())
     result = db.session.execute(
         update(Notice)
-        .where(Notice.id == still_pending.scalar_subquery(), Notice.status == "pending")
-        .values(status="sending", claimed_at=utcnow(), attempts=Notice.attempts + 1)
+        .where(Notice.id == still_pending.scalar_subquery(), Notice.status == "pending", due)
+        .values(status="sending", claimed_at=utcnow(), attempts=Notice.attempts + 1),
+        execution_options=UNSYNCHRONISED,
     )
     db.session.commit()
     return result.rowcount == 1
 
 
-def _mark_sent(notice_id: int) -> None:
-    db.session.execute(update(Notice).where(Notice.id == notice_id).values(status="sent", sent_at=utcnow()))
-    db.session.commit()
+def _mark_sent(notice_id: int, commit: bool = True) -> None:
+    db.session.execute(
+        update(Notice).where(Notice.id == notice_id).values(status="sent", sent_at=utcnow()),
+        execution_options=UNSYNCHRONISED,
+    )
+    if commit:
+        db.session.commit()
 
 
 def _mark_failed(notice: Row, error: Exception) -> str:
@@ -158,21 +185,31 @@ def deliver(ids: list[int]) -> Counter:
     )
     notices = {row.id: row for row in db.session.execute(select(*fields).where(Notice.id.in_(ids)))}
     db.session.commit()
+    unmarked = None  # sent, to be marked sent with the next claim
     with Mailer() as mailer:
-        for notice_id in ids:
-            notice = notices.get(notice_id)
-            if notice is None or notice.status != "pending" or not claim(notice_id):
-                outcome["skipped"] += 1
-                continue
-            try:
-                mailer.send(render(notice))
-            except Exception as error:  # noqa: BLE001 - recorded on the row, retried by the relay
-                outcome[_mark_failed(notice, error)] += 1
-                if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
-                    mailer.reset()
-                continue
-            _mark_sent(notice_id)
-            outcome["sent"] += 1
+        try:
+            for notice_id in ids:
+                notice = notices.get(notice_id)
+                if notice is None or notice.status != "pending":
+                    outcome["skipped"] += 1
+                    continue
+                claimed, unmarked = claim(notice_id, sent=unmarked), None
+                if not claimed:
+                    outcome["skipped"] += 1
+                    continue
+                try:
+                    mailer.send(render(notice))
+                except Exception as error:  # noqa: BLE001 - recorded on the row, retried by the relay
+                    outcome[_mark_failed(notice, error)] += 1
+                    if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                        mailer.reset()
+                    continue
+                unmarked = notice_id
+                outcome["sent"] += 1
+        finally:
+            if unmarked is not None:
+                db.session.rollback()  # after an error, whatever was under way; otherwise nothing
+                _mark_sent(unmarked)
     return outcome
 
 

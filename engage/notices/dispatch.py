@@ -40,10 +40,16 @@ def enqueue(ids: list[int]) -> int:
 
 
 def after_commit(session) -> None:
+    # SQLAlchemy also calls this when a savepoint is released (queue() writes each notice in one); only the
+    # outermost commit makes the notices visible to the worker, and hands them over together, in batches.
+    if session.in_nested_transaction():
+        return
     ids = session.info.pop("notice_ids", [])
     if ids:
         enqueue(ids)
 
 
 def after_rollback(session) -> None:
+    if session.in_nested_transaction():  # a savepoint rolled back: what the transaction queued before stands
+        return
     session.info.pop("notice_ids", None)

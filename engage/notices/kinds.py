@@ -83,6 +83,9 @@ KINDS = {
     "registration_confirmed": "congress_registration",
     "registration_waitlisted": "congress_registration",
     "registration_offered": "congress_registration",
+    "congress_cancelled": "congress_registration",
+    "congress_date_changed": "congress_registration",
+    "congress_reminder": "congress",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 
