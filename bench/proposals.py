@@ -1,0 +1,717 @@
+"""Benchmark (not a test): Engage's public pages at 100,000 proposals against the ceiling's 20-row page.
+
+DESIGN.md's budget: public pages (home, proposal list and search at 100,000 proposals, one proposal) reach at least
+0.5x the requests per second of the ceiling app's 20-row page (../shared/bench/ceiling_app.py), measured on the same
+machine in the same run, interleaved, gunicorn sync x 4 on PostgreSQL on both sides.
+
+    .venv/bin/python bench/proposals.py                  # load, serve, measure: about 6 minutes with the defaults
+    .venv/bin/python bench/proposals.py --reuse          # keep the loaded database, measure again
+    .venv/bin/python bench/proposals.py --reuse --explain   # only the SQL each page issues, EXPLAIN ANALYZE'd
+
+What it does:
+  1. drops and creates BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/engage_bench_proposals),
+     runs the migrations, `flask seed`, and COPYs in 100,000 published proposals (plus drafts and hidden ones,
+     their calls to action, journeys and authors), then ANALYZE;
+  2. sets up the ceiling as its README says: a venv of its own (BENCH_CEILING_VENV), its own database
+     (BENCH_CEILING_DATABASE_URL), `python ceiling_app.py init`;
+  3. counts the queries each page issues (in process, Flask's test client) and checks each answers 200;
+  4. serves both with gunicorn -w 4 -k sync on free ports of 127.0.0.1, warms them up, then runs interleaved rounds
+     with wrk -t2 -c32 (the ceiling's /events first, then each Engage page) and prints req/s, p99 and the ratio to
+     the ceiling's page of the same round;
+  5. stops the two gunicorns it started.
+
+Only 127.0.0.1 is ever requested; every subprocess has a time limit.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CEILING_DIR = Path(os.environ.get("BENCH_CEILING_DIR", ROOT.parent / "shared" / "bench"))
+CEILING_VENV = Path(os.environ.get("BENCH_CEILING_VENV", Path.home() / ".cache" / "engage-bench" / "ceiling-venv"))
+CEILING_PACKAGES = ["flask", "flask-sqlalchemy", "psycopg2-binary", "gunicorn", "celery", "redis", "packaging"]
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/engage_bench_proposals")
+CEILING_URL = os.environ.get(
+    "BENCH_CEILING_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/engage_bench_ceiling_proposals"
+)
+BUDGET = 0.5
+
+COMMON_WORD = "community"
+RARE_WORD = "beekeeping"
+PAGES = [
+    ("list", "/proposals/"),
+    ("search common", f"/proposals/?q={COMMON_WORD}"),
+    ("search rare + cta", f"/proposals/?q={RARE_WORD}&call-to-action=3"),
+    ("ward + supported", "/proposals/?ward=mile-end&sort=supported"),
+    ("page 50", "/proposals/?page=50"),
+    ("one proposal", "/proposals/TH-2026-00042"),
+    ("home", "/"),
+]
+CEILING_PAGE = "/events"
+
+# --------------------------------------------------------------------------------------------------------------------
+# The proposals: varied text from a vocabulary, each topic belonging to a call to action of the current plan.
+
+# call to action | what | the problem (of a group of people) | what to do
+TOPICS = [
+    tuple(line.split(" | "))
+    for line in """
+1 | multilingual advice sessions | cannot get advice in a language they speak | run advice sessions in Bengali, Somali and Turkish
+1 | interpreters at the GP | miss appointments because nobody can interpret for them | book interpreters for every GP appointment that asks for one
+1 | a hate crime reporting centre | do not know where to report racist abuse | open a hate crime reporting centre run with local faith groups
+1 | step-free access to community halls | cannot get into half of the community halls | fit ramps and accessible toilets in every community hall
+1 | an anti-racism training programme | say staff in public services treat them differently | train front-line staff in anti-racism with residents leading the sessions
+1 | free meeting rooms for residents' groups | cannot afford to hire a room to meet | let residents' groups use council meeting rooms for free in the evenings
+1 | a welcome pack for new arrivals | arrive in the borough without knowing which services exist | write a welcome pack for new arrivals in ten languages
+2 | mental health drop-ins | wait months for talking therapy | open a weekly mental health drop-in at the Idea Store
+2 | a walking group for older people | feel lonely and rarely leave home | start a walking group for older people with volunteers to lead it
+2 | outdoor gyms | cannot afford a gym membership | install free outdoor gym equipment in the park
+2 | a peer support group for carers | look after a relative and have no time for themselves | set up a peer support group for carers with respite cover
+2 | cooking classes for families | rely on takeaways because healthy food feels out of reach | run cheap family cooking classes in school kitchens after hours
+2 | a counselling service for young people | struggle with anxiety after the pandemic | fund a free counselling service for young people in secondary schools
+2 | longer swimming pool opening hours | cannot swim before or after work | open the pools from 6 am and until 10 pm on weekdays
+2 | community allotments | have no garden and nowhere to grow food | turn unused land behind the estate into community allotments
+3 | benches along the canal towpath | cannot walk far without somewhere to rest | put a bench every 200 metres along the towpath
+3 | safer crossings outside schools | cross a busy road where drivers do not slow down | install a zebra crossing and a speed display outside the school gates
+3 | better street lighting | feel unsafe walking home after dark | replace the broken street lights and add lighting on the footpaths
+3 | secure bike storage | have their bikes stolen from the stairwells | install secure bike hangars on every estate street
+3 | faster repairs to council homes | wait months for damp and mould to be fixed | set a two-week target for damp and mould repairs and publish the figures
+3 | more recycling bins | see rubbish piling up next to the full bins | double the number of recycling bins and empty them twice a week
+3 | trees on main roads | breathe polluted air on the main roads | plant street trees on the main roads with residents adopting them
+3 | a neighbourhood warden scheme | see drug dealing in the stairwells every night | bring back neighbourhood wardens who patrol the estates in the evening
+3 | clean air around schools | walk their children to school through traffic fumes | close the streets outside primary schools to traffic at drop-off time
+3 | water fountains in parks | have nowhere to get water on hot days | install drinking water fountains in every park
+3 | wildflower meadows | miss the bees and butterflies that used to be in the parks | sow wildflower meadows in the parks
+4 | evening ESOL classes | work during the day and cannot get to English classes | run free evening English classes with a crèche
+4 | apprenticeships with local employers | leave school without a route into work | ask every partner organisation to offer apprenticeships to local young people
+4 | a job fair for over-50s | are turned away from jobs because of their age | hold a job fair for people over 50 twice a year
+4 | digital skills classes | cannot apply for jobs online | run free digital skills classes in libraries and community centres
+4 | affordable childcare | cannot take a job because childcare costs too much | open affordable childcare places near the job centres
+4 | a market for local traders | cannot afford a shop to start a business | open a weekly market with cheap pitches for local traders
+4 | advice on benefits and debt | fall into debt because they do not claim what they are owed | hold benefits and debt advice sessions in every ward each month
+4 | a living wage pledge | work full time and still cannot pay the bills | ask every partner to pay the London Living Wage and to their contractors too
+5 | youth clubs open at weekends | have nowhere to go on Friday and Saturday nights | open the youth clubs on Friday and Saturday evenings
+5 | safe play areas | have no safe place to play near home | rebuild the play areas on the estates with equipment for older children
+5 | holiday activities with free meals | go hungry in the school holidays | run holiday activities with a free lunch in every ward
+5 | homework clubs | have nowhere quiet to do homework | open homework clubs with tutors in libraries after school
+5 | free football coaching | cannot afford to join a club | offer free football and cricket coaching in the parks
+5 | a youth council | are never asked what they think | set up a youth council that reports to the partnership board
+5 | support for young carers | miss school because they look after a parent | give young carers a named contact in every school
+""".strip().splitlines()  # noqa: E501 (a table reads best one row a line)
+]
+# The rare word: about 1 proposal in 500.
+RARE_TOPIC = (
+    "3",
+    f"{RARE_WORD} on estate rooftops",
+    "want a skill that helps nature",
+    f"set up {RARE_WORD} hives on roofs",
+)
+RARE_SHARE = 0.002
+PREFIXES = ["More", "Better", "Free", "Safer", "Cheaper", "New", "Bring back", "Invest in", "Expand", "Improve"]
+PLACES = [
+    "in Bow",
+    "near Whitechapel station",
+    "on the Isle of Dogs",
+    "in Poplar",
+    "around Mile End",
+    "in Bethnal Green",
+    "along the Regent's Canal",
+    "in Victoria Park",
+    "in Stepney",
+    "near Canary Wharf",
+    "in Shadwell",
+    "in Limehouse",
+    "in Spitalfields",
+    "in Wapping",
+    "on the Ocean Estate",
+    "in Bromley-by-Bow",
+    "across the borough",
+    "in Mile End Park",
+    "near Brick Lane",
+    "in Lansbury",
+]
+GROUPS = [
+    "Older people",
+    "Young people",
+    "Parents",
+    "Disabled residents",
+    "Carers",
+    "Families on low incomes",
+    "Children",
+    "People who work shifts",
+    "Residents of the estate",
+    "Women",
+    "New arrivals",
+    "Small businesses",
+    "Students",
+    "Tenants",
+]
+MORE_PROBLEM = [
+    "This has got worse over the last two years.",
+    "The community forum has raised it several times without an answer.",
+    "Other boroughs have solved the same problem.",
+    "Residents told us about it at the last congress.",
+    "It affects the whole community, not just one street.",
+    "Nobody seems to be responsible for it.",
+    "The waiting list keeps getting longer.",
+    "People have written to their councillors about it.",
+    "We surveyed 200 neighbours and most of them agreed.",
+    "It is worst in winter.",
+]
+MORE_IDEA = [
+    "Local volunteers are ready to help run it.",
+    "A community organisation could manage it with a small grant.",
+    "It could start as a six-month pilot and be reviewed.",
+    "The housing association has offered a space.",
+    "It would cost less than what the problem costs now.",
+    "The school and the mosque have both said they would take part.",
+    "Residents should be asked how it works after a year.",
+    "The idea came out of a community meeting last spring.",
+    "It could be paid for from the neighbourhood community infrastructure levy.",
+    "Partners already run something similar elsewhere.",
+]
+WHO = ["Everyone who lives nearby.", "The whole community.", "Anyone who uses the park.", "People on low incomes."]
+# Published statuses: mostly submitted, under review and accepted.
+STATUSES = [
+    ("submitted", 30),
+    ("under_review", 30),
+    ("accepted", 20),
+    ("declined", 6),
+    ("more_info_requested", 4),
+    ("escalated", 2),
+    ("referred", 2),
+    ("duplicate", 2),
+    ("withdrawn", 4),
+]
+SOURCES = [("online", 85), ("paper", 7), ("phone", 3), ("congress", 5)]
+START = datetime(2023, 11, 1)
+END = datetime(2026, 11, 1)
+
+
+def _choice(rng: random.Random, weighted: list[tuple]) -> str:
+    return rng.choices([w[0] for w in weighted], weights=[w[1] for w in weighted])[0]
+
+
+def _text(rng: random.Random) -> tuple[int, str, str, str, str]:
+    cta, what, problem, idea = RARE_TOPIC if rng.random() < RARE_SHARE else rng.choice(TOPICS)
+    cta = int(cta)
+    place = rng.choice(PLACES)
+    group = rng.choice(GROUPS)
+    title = f"{rng.choice(PREFIXES)} {what} {place}"[:150]
+    problem_text = " ".join([f"{group} {problem} {place}."] + rng.sample(MORE_PROBLEM, rng.randint(0, 3)))
+    idea_text = " ".join([f"We propose to {idea} {place}."] + rng.sample(MORE_IDEA, rng.randint(0, 3)))
+    who = f"{group}, {rng.choice(GROUPS).lower()} and {rng.choice(GROUPS).lower()}. {rng.choice(WHO)}"
+    return cta, title, problem_text, idea_text, who
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Setting up
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _psycopg_url(url: str) -> str:
+    return url.replace("postgresql+psycopg2://", "postgresql://").replace("postgresql+psycopg://", "postgresql://")
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = _psycopg_url(url).rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def engage_app(url: str):
+    from engage import config, create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": config.database_url(url)})
+
+
+def load_engage(url: str, n: int, seed: int = 2026) -> None:
+    import flask_migrate
+    import psycopg
+
+    from engage.extensions import db
+    from engage.partnership import services as partnership
+
+    started = time.monotonic()
+    recreate_database(url)
+    app = engage_app(url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        partnership.seed()
+        db.session.commit()
+        db.engine.dispose()
+    log(f"migrated and seeded in {time.monotonic() - started:.1f} s")
+
+    rng = random.Random(seed)
+    with psycopg.connect(_psycopg_url(url), connect_timeout=10) as conn:
+        cur = conn.cursor()
+        priorities = {}  # (current plan?, number) -> (id, lead board id)
+        for pid, number, board, current in cur.execute(
+            "SELECT priority.id, number, lead_board_id, plan.current FROM priority JOIN plan ON plan.id = plan_id"
+        ):
+            priorities[(current, number)] = (pid, board)
+        old_numbers = sorted(number for current, number in priorities if not current)
+        ward_ids = [r[0] for r in cur.execute("SELECT id FROM ward ORDER BY id")]
+        organisation_ids = [r[0] for r in cur.execute("SELECT id FROM organisation ORDER BY id")]
+        user_base = cur.execute('SELECT coalesce(max(id), 0) FROM "user"').fetchone()[0]
+
+        n_users = max(n // 5, 100)
+        with cur.copy(
+            'COPY "user" (id, email, name, password_hash, connections, language, notice_choices, created_at, '
+            "email_verified_at) FROM STDIN"
+        ) as copy:
+            first = ["Rahima", "Tom", "Ayesha", "Kwame", "Maria", "Abdul", "Shahana", "David", "Priya", "Sam"]
+            last = ["Begum", "Okafor", "Khan", "Mensah", "Costa", "Karim", "Ahmed", "Levy", "Shah", "Clarke"]
+            for i in range(1, n_users + 1):
+                joined = (
+                    START - timedelta(days=30) + timedelta(seconds=rng.randrange(int((END - START).total_seconds())))
+                )
+                copy.write_row(
+                    (
+                        user_base + i,
+                        f"resident{i}@bench.example",
+                        f"{rng.choice(first)} {rng.choice(last)}",
+                        "!bench-no-login",
+                        '["lives"]',
+                        "bn" if rng.random() < 0.2 else "en",
+                        "{}",
+                        joined,
+                        joined,
+                    )
+                )
+
+        # The full-text index is built once after the COPY, from the migration's own definition.
+        fulltext = cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_proposal_fulltext'").fetchone()
+        if fulltext:
+            cur.execute("DROP INDEX ix_proposal_fulltext")
+
+        span = int((END - START).total_seconds())
+        kinds = ["published"] * n + ["hidden"] * max(n // 300, 1) + ["draft"] * max(n // 50, 1)
+        # Hidden proposals and drafts sit between the published ones, as ids are given when a draft starts;
+        # ids go up with the submission date.
+        rng.shuffle(kinds)
+        submitted_dates = iter(sorted(START + timedelta(seconds=rng.randrange(span)) for k in kinds if k != "draft"))
+        status_names, status_weights = zip(*STATUSES, strict=True)
+        rows, links, journey = [], [], []
+        per_year: dict[int, int] = {}
+        for pid, kind in enumerate(kinds, start=1):
+            cta, title, problem, idea, who = _text(rng)
+            row = {
+                "id": pid,
+                "reference": None,
+                "author_id": user_base + rng.randint(1, n_users),
+                "title": title,
+                "problem": problem,
+                "idea": idea,
+                "who_it_helps": who,
+                "ward_id": rng.choice(ward_ids) if rng.random() < 0.85 else None,
+                "organisation_id": rng.choice(organisation_ids) if rng.random() < 0.1 else None,
+                "show_name": rng.random() < 0.4,
+                "status": "draft",
+                "board_id": None,
+                "duplicate_of_id": None,
+                "supports": 0,
+                "source": _choice(rng, SOURCES),
+                "created_at": None,
+                "updated_at": None,
+                "submitted_at": None,
+                "hidden_at": None,
+                "hidden_reason": None,
+                "version": 1,
+            }
+            rows.append(row)
+            if kind == "draft":
+                row["created_at"] = row["updated_at"] = END - timedelta(seconds=rng.randrange(span // 3))
+                row["idea"] = row["who_it_helps"] = ""
+                continue
+            submitted = next(submitted_dates)
+            per_year[submitted.year] = per_year.get(submitted.year, 0) + 1
+            # Before 2024 the proposals went to the previous plan's priorities.
+            current = submitted >= datetime(2024, 1, 1)
+            numbers = [cta if current else rng.choice(old_numbers)]
+            for _ in range(rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
+                other = rng.randint(1, 5) if current else rng.choice(old_numbers)
+                if other not in numbers:
+                    numbers.append(other)
+            links += [(pid, priorities[(current, number)][0], i) for i, number in enumerate(numbers)]
+            status = rng.choices(status_names, weights=status_weights)[0]
+            if (END - submitted).days < 45:
+                status = "submitted" if rng.random() < 0.8 else "under_review"
+            steps = {"submitted": ["submitted"], "withdrawn": ["submitted", "withdrawn"]}.get(status)
+            steps = steps or list(dict.fromkeys(["submitted", "under_review", status]))
+            board = priorities[(current, numbers[0])][1]
+            at, previous = submitted, "draft"
+            for step in steps:
+                journey.append((len(journey) + 1, pid, None, at, previous, step, board, "", ""))
+                previous, at = step, at + timedelta(days=rng.randint(3, 40))
+            row.update(
+                reference=f"TH-{submitted.year}-{per_year[submitted.year]:05d}",
+                status=status,
+                board_id=board,
+                duplicate_of_id=max(pid - rng.randint(1, 5000), 1) if status == "duplicate" else None,
+                supports=min(
+                    int(rng.paretovariate(1.1)) - 1 + (rng.randint(0, 30) if status == "accepted" else 0), 5000
+                ),
+                created_at=submitted - timedelta(minutes=rng.randint(5, 3000)),
+                updated_at=min(at, END),
+                submitted_at=submitted,
+            )
+            if kind == "hidden":
+                row.update(hidden_at=submitted + timedelta(days=2), hidden_reason="Personal details in the text")
+        columns = list(rows[0])
+        with cur.copy(f"COPY proposal ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row.values()))
+        with cur.copy("COPY proposal_priority (proposal_id, priority_id, position) FROM STDIN") as copy:
+            for link in links:
+                copy.write_row(link)
+        with cur.copy(
+            "COPY status_change (id, proposal_id, actor_id, at, from_status, to_status, board_id, public_reason, "
+            "internal_note) FROM STDIN"
+        ) as copy:
+            for change in journey:
+                copy.write_row(change)
+        for year, last in per_year.items():
+            cur.execute("INSERT INTO reference_counter (year, last) VALUES (%s, %s)", (year, last))
+        for table in ("user", "proposal", "status_change"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
+            )
+        conn.commit()
+        log(
+            f"copied {len(rows):,} proposals ({n:,} published), {len(links):,} calls to action, "
+            f"{len(journey):,} journey steps, {n_users:,} authors in {time.monotonic() - started:.1f} s"
+        )
+        if fulltext:
+            cur.execute("SET maintenance_work_mem = '256MB'")
+            cur.execute(fulltext[0])
+            conn.commit()
+    with psycopg.connect(_psycopg_url(url), autocommit=True, connect_timeout=10) as conn:
+        conn.execute("VACUUM ANALYZE")
+    log(f"database ready in {time.monotonic() - started:.1f} s")
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    log("installing wrk")
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, timeout=300, capture_output=True)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=300, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, timeout=300, capture_output=True)
+
+
+def setup_ceiling(reuse: bool) -> None:
+    python = CEILING_VENV / "bin" / "python"
+    if not (CEILING_VENV / "bin" / "gunicorn").exists():
+        log(f"creating the ceiling's venv in {CEILING_VENV}")
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(CEILING_VENV)], check=True, timeout=120)
+        pip = [str(python), "-m", "pip", "install", "--quiet", *CEILING_PACKAGES]
+        done = subprocess.run(pip, capture_output=True, text=True, timeout=600)
+        if done.returncode:
+            raise SystemExit(f"pip install for the ceiling failed:\n{done.stdout}\n{done.stderr}")
+    if reuse:
+        return
+    recreate_database(CEILING_URL)
+    subprocess.run(
+        [str(python), "ceiling_app.py", "init"],
+        cwd=CEILING_DIR,
+        env={**os.environ, "BENCH_DB_URL": CEILING_URL, "PYTHONDONTWRITEBYTECODE": "1"},
+        check=True,
+        timeout=120,
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# What each page asks the database
+
+
+class Recorder:
+    def __init__(self):
+        self.statements: list[tuple[str, object]] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append((statement, parameters))
+
+
+def page_queries(url: str, explain: bool) -> dict[str, int]:
+    """Each page's query count (and its EXPLAIN ANALYZE with --explain), in process, after a first warm request."""
+    from sqlalchemy import event, text
+
+    from engage.extensions import db
+
+    app = engage_app(url)
+    counts, matches = {}, {}
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    for name, path in PAGES:
+        client.get(path)
+        recorder = Recorder()
+        event.listen(engine, "before_cursor_execute", recorder)
+        try:
+            response = client.get(path)
+        finally:
+            event.remove(engine, "before_cursor_execute", recorder)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        statements = [s for s in recorder.statements if s[0].strip().upper() != "SELECT 1"]
+        counts[name] = len(statements)
+        if path.startswith("/proposals/?") or path == "/proposals/":
+            from engage.proposals import routes, search
+
+            with app.test_request_context(path):
+                matches[name] = search.find(routes._filters())[1]
+        if not explain:
+            continue
+        print(
+            f"\n==== {name}: GET {path} — {len(recorder.statements)} statements "
+            f"({len(recorder.statements) - len(statements)} of them pool pre-ping)"
+        )
+        with app.app_context():
+            for statement, parameters in statements:
+                print(f"\n-- {statement.strip()}\n-- parameters: {parameters}")
+                plan = db.session.connection().exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters or {}
+                )
+                print("\n".join(row[0] for row in plan))
+            db.session.rollback()
+            db.session.execute(text("SELECT 1"))
+    with app.app_context():
+        db.engine.dispose()
+    print("proposals matching: " + ", ".join(f"{name} {n:,}" for name, n in matches.items()))
+    return counts
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Serving and measuring
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(command: list[str], cwd: Path, env: dict, logfile: Path) -> subprocess.Popen:
+    out = logfile.open("w")
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a gunicorn this script started: TERM to its own process group, KILL after 15 s."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def wait_ready(base: str, path: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server for {base} exited with {process.returncode}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(base + path, timeout=5) as response:
+            if response.status == 200:
+                return
+        time.sleep(0.5)
+    raise SystemExit(f"{base}{path} not ready after {timeout} s")
+
+
+def wrk(url: str, seconds: int) -> dict:
+    assert url.startswith("http://127.0.0.1:")
+    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s",
+               str(CEILING_DIR / "summary.lua"), url]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    for line in result.stdout.splitlines():
+        if line.startswith("JSON "):
+            return json.loads(line[5:])
+    raise RuntimeError(f"wrk printed no summary for {url}: {result.stdout}\n{result.stderr}")
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User + system CPU each process used so far (those gone or unreadable are left out)."""
+    seconds = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return seconds
+
+
+def used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings by the processes in both (a backend that came or went is left out)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
+def group_pids(pgid: int) -> set[int]:
+    pids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                    pids.add(int(entry))
+    return pids
+
+
+def backend_pids(url: str) -> set[int]:
+    """The PostgreSQL backends serving a database (local server: their CPU is read from /proc too)."""
+    import psycopg
+
+    base, name = _psycopg_url(url).rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)).fetchall()
+    return {r[0] for r in rows}
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen, base: str, database_url: str):
+        self.process, self.base, self.database_url = process, base, database_url
+
+    def pids(self) -> tuple[set[int], set[int]]:
+        return group_pids(self.process.pid), backend_pids(self.database_url)
+
+
+def run(server: Server, path: str, seconds: int) -> dict:
+    """wrk against one page, and the CPU the page cost: its gunicorn workers, and its database's backends."""
+    app_pids, db_pids = server.pids()
+    app0, db0 = cpu_seconds(app_pids), cpu_seconds(db_pids)
+    r = wrk(server.base + path, seconds)
+    app_pids, db_pids = server.pids()
+    app1, db1 = cpu_seconds(app_pids), cpu_seconds(db_pids)
+    requests = max(r["requests"], 1)
+    r["app_cpu_ms"] = 1000 * used(app0, app1) / requests
+    r["db_cpu_ms"] = 1000 * used(db0, db1) / requests
+    return r
+
+
+def measure(args) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="engage-bench-proposals-"))
+    engage_port, ceiling_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FLASK_DEBUG")}
+    engage_env = {
+        **env,
+        "DATABASE_URL": DATABASE_URL,
+        "ENGAGE_ENV": "production",
+        "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "ENGAGE_INSTANCE_PATH": str(workdir / "instance"),
+    }
+    ceiling_env = {**env, "BENCH_DB_URL": CEILING_URL, "PYTHONDONTWRITEBYTECODE": "1"}
+    gunicorn = ["-w", "4", "-k", "sync", "-b"]
+    processes = []
+    try:
+        command = [str(Path(sys.executable).parent / "gunicorn"), *gunicorn, f"127.0.0.1:{engage_port}"]
+        processes.append(start([*command, "engage:create_app()"], ROOT, engage_env, workdir / "engage.log"))
+        command = [str(CEILING_VENV / "bin" / "gunicorn"), *gunicorn, f"127.0.0.1:{ceiling_port}", "ceiling_app:app"]
+        processes.append(start(command, CEILING_DIR, ceiling_env, workdir / "ceiling.log"))
+        engage = Server(processes[0], f"http://127.0.0.1:{engage_port}", DATABASE_URL)
+        ceiling = Server(processes[1], f"http://127.0.0.1:{ceiling_port}", CEILING_URL)
+        wait_ready(engage.base, "/", engage.process)
+        wait_ready(ceiling.base, CEILING_PAGE, ceiling.process)
+        log(f"Engage on {engage.base} (gunicorn master {engage.process.pid}), ceiling on {ceiling.base} "
+            f"(master {ceiling.process.pid}); logs in {workdir}")  # fmt: skip
+        targets = [("ceiling /events", ceiling, CEILING_PAGE)] + [(n, engage, p) for n, p in PAGES]
+        for _name, server, path in targets:
+            wrk(server.base + path, args.warmup)
+        results: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
+        loads: list[float] = []
+        header = f"{'page':<20}{'req/s':>7}{'p99 ms':>8}{'× ceiling':>10}  {'CPU ms/req app+db':>18}{'× ceiling':>10}"
+        for round_number in range(1, args.rounds + 1):
+            loads.append(os.getloadavg()[0])
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"\nround {round_number} of {args.rounds} (wrk -t2 -c32 -d{args.duration}s; load average {load})")
+            print(header + f"{'non-2xx':>9}{'errors':>7}")
+            base = None
+            for name, server, path in targets:
+                r = run(server, path, args.duration)
+                r["round"], r["cpu_ms"] = round_number, r["app_cpu_ms"] + r["db_cpu_ms"]
+                base = base or r
+                r["ratio"], r["cpu_ratio"] = r["rps"] / base["rps"], base["cpu_ms"] / max(r["cpu_ms"], 1e-9)
+                results[name].append(r)
+                errors = r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout"]
+                cpu = f"{r['app_cpu_ms']:.2f}+{r['db_cpu_ms']:.2f}"
+                print(f"{name:<20}{r['rps']:>7.0f}{r['p99_ms']:>8.1f}{r['ratio']:>9.2f}×  {cpu:>18}"
+                      f"{r['cpu_ratio']:>9.2f}×{r['non2xx']:>9}{errors:>7}", flush=True)  # fmt: skip
+        print(f"\nmedian of {args.rounds} rounds; budget: public pages ≥ {BUDGET}× the ceiling's 20-row page in req/s")
+        print(header + f"{'min ×':>8}  verdict")
+        for name, server, _ in targets:
+            rs = results[name]
+            med = {k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], int | float)}
+            verdict = ""
+            if server is not ceiling:
+                verdict = "within budget" if med["ratio"] >= BUDGET else "UNDER BUDGET"
+                if (med["ratio"] >= BUDGET) != (med["cpu_ratio"] >= BUDGET):
+                    verdict += " (the CPU ratio disagrees)"
+            cpu = f"{med['app_cpu_ms']:.2f}+{med['db_cpu_ms']:.2f}"
+            print(f"{name:<20}{med['rps']:>7.0f}{med['p99_ms']:>8.1f}{med['ratio']:>9.2f}×  {cpu:>18}"
+                  f"{med['cpu_ratio']:>9.2f}×{min(r['ratio'] for r in rs):>7.2f}×  {verdict}")  # fmt: skip
+        print("CPU ms/req: user+system CPU of the gunicorn workers and of the database's backends (parallel query")
+        print("workers not included) over the run, per request; on a shared machine its ratio is the steadier one.")
+        busiest = max(loads)
+        if busiest > (os.cpu_count() or 1):
+            print(f"WARNING: load average reached {busiest:.1f} on {os.cpu_count()} CPUs during the rounds: other work")
+            print("shared the machine, so the req/s ratios are unreliable; trust the CPU ratios, or run again.")
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=1))
+    finally:
+        for process in processes:
+            stop(process)
+        log("servers stopped")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--proposals", type=int, default=100_000, help="published proposals to load")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per page and round")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk per page before the rounds")
+    parser.add_argument("--reuse", action="store_true", help="keep the databases loaded by an earlier run")
+    parser.add_argument("--explain", action="store_true", help="print each page's SQL with EXPLAIN ANALYZE, then stop")
+    parser.add_argument("--json", help="also write the raw wrk figures to this file")
+    args = parser.parse_args()
+    os.environ.setdefault("ENGAGE_INSTANCE_PATH", tempfile.mkdtemp(prefix="engage-bench-instance-"))
+    sys.path.insert(0, str(ROOT))
+
+    if not args.reuse:
+        load_engage(DATABASE_URL, args.proposals)
+    counts = page_queries(DATABASE_URL, args.explain)
+    print("queries per page (after a warm request, pool pre-ping not counted): "
+          + ", ".join(f"{name} {n}" for name, n in counts.items()))  # fmt: skip
+    if args.explain:
+        return
+    ensure_wrk()
+    setup_ceiling(args.reuse)
+    measure(args)
+
+
+if __name__ == "__main__":
+    main()
