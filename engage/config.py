@@ -97,5 +97,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "NOTICE_STUCK_SECONDS": int(env.get("NOTICE_STUCK_SECONDS", "300")),
         "NOTICE_RELAY_SECONDS": int(env.get("NOTICE_RELAY_SECONDS", "60")),
         "CONGRESS_OFFER_HOURS": 48,  # how long someone promoted from a waiting list has to accept the place
+        # How long after a congress people's access, dietary and childcare needs are kept (the totals stay).
+        "CONGRESS_NEEDS_DAYS": int(env.get("CONGRESS_NEEDS_DAYS", "30")),
         "TOKEN_HOURS": {"verify": 72, "reset": 1},
     }

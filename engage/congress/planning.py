@@ -67,7 +67,7 @@ def create_congress(
     now: datetime | None = None,
 ) -> Congress:
     """A new congress, as a draft no one else sees. Times are London times; registration opens at the start of
-    its first day and closes at the end of its last (at the latest when the congress starts)."""
+    its first day and closes at 23:59 on its last (at the latest when the congress starts)."""
     today = london_day(now or utcnow())
     if ends <= starts:
         raise DomainError(_l("The end time must be after the start time"), field="ends")
@@ -91,7 +91,7 @@ def create_congress(
         venue_access=venue_access,
         capacity=capacity,
         opens_at=utc_from_london(opens_on, time()),
-        closes_at=min(utc_from_london(closes_on + timedelta(days=1), time()), starts_at),
+        closes_at=min(utc_from_london(closes_on, time(23, 59)), starts_at),
         workshops=[],
         actor=actor,
         state="draft",

@@ -17,8 +17,15 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from engage.congress.forms import ACCESS, INTERPRETERS
 from engage.congress.planning import MOST_PLACES
-from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, Localised
-from engage.forms import clean_text
+from engage.forms import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+    Localised,
+    clean_text,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
@@ -56,7 +63,7 @@ class DayField(Field):
         try:
             day, month, year = (int(part) for part in parts)
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.data = None
             raise ValueError(self.invalid) from None
         if not 2000 <= year <= 2100:
@@ -151,7 +158,9 @@ class CongressForm(FlaskForm):
             Length(max=40, message=_l("Use %(limit)s characters or fewer", limit=40)),
             Regexp(SLUG, message=_l("Use only lower-case letters, numbers and single hyphens, like spring-2027")),
         ],
-        render_kw={"params": {"classes": "govuk-input--width-20", "spellcheck": False, "prefix": {"text": "/congress/"}}},
+        render_kw={
+            "params": {"classes": "govuk-input--width-20", "spellcheck": False, "prefix": {"text": "/congress/"}}
+        },
     )
     date = DayField(
         _l("Date of the congress"),
@@ -188,11 +197,7 @@ class CongressForm(FlaskForm):
 
 class WorkshopForm(FlaskForm):
     title = short_text(_l("Title of the workshop"), _l("Enter the title of the workshop"), 200)
-    call_to_action = SelectField(
-        _l("Call to action"),
-        widget=GovSelect(),
-        validators=[InputRequired(message=_l("Choose a call to action, or none"))],
-    )
+    call_to_action = SelectField(_l("Call to action"), widget=GovSelect())
     starts = ClockField(
         _l("Start time of its time slot"),
         _l("Enter the start time of the workshop"),

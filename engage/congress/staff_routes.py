@@ -139,7 +139,8 @@ def publish(slug: str):
 @bp.post("/<slug:slug>/close-registration")
 @requires(secretariat)
 def close_registration(slug: str):
-    return _press(slug, planning.close_registration, _("Registration is closed. Everyone registered keeps their place."))
+    done = _("Registration is closed. Everyone registered keeps their place.")
+    return _press(slug, planning.close_registration, done)
 
 
 def _press(slug: str, action, done: str):
@@ -162,6 +163,9 @@ def _press(slug: str, action, done: str):
 def cancel(slug: str):
     congress = _congress(slug)
     button = ButtonForm()
+    if button.validate_on_submit() and congress.state == "cancelled":  # pressed twice, or in two tabs
+        flash(_("This congress is cancelled."), "important")
+        return redirect(url_for("congress_staff.show", slug=slug))
     if button.validate_on_submit():
         told = planning.cancel_congress(congress, current_user)
         db.session.commit()
@@ -290,7 +294,7 @@ def register(slug: str):
             db.session.commit()
             flash(
                 _(
-                    "%(name)s is registered (%(status)s). Their reference is %(reference)s; they have been sent an email.",
+                    "%(name)s is registered (%(status)s), with the reference %(reference)s. They have been emailed.",
                     name=registration.name,
                     status=planning.STATUS_LABELS[registration.status],
                     reference=registration.reference,
