@@ -12,7 +12,13 @@ if config.config_file_name and not logging.getLogger().handlers:
 
 db = current_app.extensions["migrate"].db
 # Indexes made by hand in migrations, on expressions Alembic cannot compare.
-HAND_MADE = {"ix_proposal_fulltext", "ix_proposal_title_trigram"}
+HAND_MADE = {
+    "ix_proposal_fulltext",
+    "ix_proposal_title_trigram",
+    "ix_proposal_published_newest",
+    "ix_proposal_published_supported",
+    "ix_proposal_ward_supported",
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -307,3 +307,14 @@ def test_moving_a_congress_to_end_before_it_starts_is_refused(ctx):
     admin = accounts.register("Admin", "admin@example.org", "x" * 12, ["lives"], "en", True)
     with pytest.raises(DomainError, match="end must be after the start"):
         congresses.move(congress, congress.starts_at, congress.starts_at - timedelta(hours=1), admin)
+
+
+def test_someone_offered_a_place_gets_their_workshop_too_where_there_is_room(ctx):
+    congress = make_congress(capacity=1, workshop_capacity=5)
+    safer = congress.workshops[0]
+    holder = congresses.register(congress, **person(1))
+    waiting = congresses.register(congress, **person(2), workshop_ids=[safer.id])
+    assert [p.status for p in waiting.places] == ["waitlisted"]
+    congresses.cancel(holder)
+    db.session.commit()
+    assert waiting.status == "offered" and [p.status for p in waiting.places] == ["confirmed"]

@@ -9,7 +9,13 @@ from support import DATABASE_URL, drop_database, make_database, need
 from engage import create_app
 from engage.extensions import db
 
-HAND_MADE = {"ix_proposal_fulltext", "ix_proposal_title_trigram"}  # made by hand in its migration, as in migrations/env.py
+HAND_MADE = {
+    "ix_proposal_fulltext",
+    "ix_proposal_title_trigram",
+    "ix_proposal_published_newest",
+    "ix_proposal_published_supported",
+    "ix_proposal_ward_supported",
+}  # made by hand in its migration, as in migrations/env.py
 
 
 def schema_differences(url: str) -> list:

@@ -1,7 +1,7 @@
 """Comments, reports and moderation, moving a proposal to another board, assisted entry, and answering a board."""
 
 import pytest
-from test_proposals import ANSWERS, ROLES, as_role, sign_in, submit_one
+from test_proposals import ROLES, as_role, sign_in, submit_one
 
 from engage.audit import services as audit
 from engage.extensions import db

@@ -4,11 +4,11 @@ import pytest
 from support import csrf_token
 
 from engage.accounts import services as accounts
-from engage.audit import services as audit
-from engage.partnership import services as partnership
 from engage.accounts.models import RoleGrant, User
+from engage.audit import services as audit
 from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from engage.extensions import db
+from engage.partnership import services as partnership
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
 from engage.proposals.models import Proposal
 

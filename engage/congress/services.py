@@ -204,6 +204,10 @@ def _offer_places(congress: Congress) -> None:
         waiting.status = "offered"
         waiting.offer_expires_at = utcnow() + timedelta(hours=hours)
         congress.confirmed += 1
+        for place in waiting.places:  # their workshops too, where there is room
+            if place.status == "waitlisted" and place.workshop.confirmed < place.workshop.capacity:
+                place.status = "confirmed"
+                place.workshop.confirmed += 1
         _tell(waiting, "registration_offered", hours=hours)
 
 

@@ -194,11 +194,12 @@ def similar():
 @bp.get("/proposals/")
 def index():
     filters = _filters()
-    rows, total = search.find(filters)
+    rows, total, more = search.find(filters)
     return render_template(
         "proposals/index.html",
         rows=rows,
         total=total,
+        more=more,
         filters=filters,
         page_size=search.PAGE_SIZE,
         calls=proposals.current_calls_to_action(),

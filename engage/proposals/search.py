@@ -33,8 +33,13 @@ def _postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+# A list's count stops here (the page then says "more than"), so counting never walks 100,000 rows.
+COUNT_CAP = 1000
+
+
 def published() -> Select:
-    return select(Proposal).where(Proposal.status.in_(statuses.PUBLIC), Proposal.hidden_at.is_(None))
+    """Every status but draft is public (statuses.PUBLIC); said this way, PostgreSQL's partial indexes match."""
+    return select(Proposal).where(Proposal.status != "draft", Proposal.hidden_at.is_(None))
 
 
 def _match(typed: str, any_word: bool = False):
@@ -58,14 +63,13 @@ def _matching(query: Select, typed: str) -> Select:
 def _filtered(filters: Filters) -> Select:
     query = _matching(published(), filters.q)
     if filters.call_to_action:
-        query = query.where(
-            Proposal.id.in_(
-                select(ProposalPriority.proposal_id)
-                .join(Priority)
-                .join(Plan)
-                .where(Plan.current.is_(True), Priority.number == filters.call_to_action)
-            )
+        priority_id = db.session.scalar(
+            select(Priority.id).join(Plan).where(Plan.current.is_(True), Priority.number == filters.call_to_action)
         )
+        mapped = select(ProposalPriority.proposal_id).where(
+            ProposalPriority.proposal_id == Proposal.id, ProposalPriority.priority_id == priority_id
+        )
+        query = query.where(mapped.exists())
     if filters.ward == "borough-wide":
         query = query.where(Proposal.ward_id.is_(None))
     elif filters.ward:
@@ -86,18 +90,24 @@ def _with_details(query: Select) -> Select:
     )
 
 
-def find(filters: Filters) -> tuple[list[Proposal], int]:
-    """One page of published proposals and how many match in all: a fixed number of queries."""
+def find(filters: Filters) -> tuple[list[Proposal], int, bool]:
+    """One page of published proposals, how many match (counted up to a cap) and whether more than that do:
+    a fixed number of queries."""
     query = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = max(filters.page, 1)
+    cap = max(COUNT_CAP, page * PAGE_SIZE)
+    capped = query.with_only_columns(Proposal.id).order_by(None).limit(cap + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped))
     order = (
         (Proposal.supports.desc(), Proposal.id.desc())
         if filters.sort == "supported"
         else (Proposal.submitted_at.desc(), Proposal.id.desc())
     )
-    page = max(filters.page, 1)
-    rows = db.session.scalars(_with_details(query.order_by(*order)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return list(rows), total
+    listed = query.order_by(*order).options(
+        selectinload(Proposal.calls_to_action).joinedload(ProposalPriority.priority), selectinload(Proposal.ward)
+    )
+    rows = db.session.scalars(listed.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return list(rows), min(total, cap), total > cap
 
 
 def _trigrams() -> bool:

@@ -1,7 +1,7 @@
 """congress planning totals kept after needs are deleted
 
 Revision ID: a22936f082a3
-Revises: d7da3a19bee5
+Revises: e8b2c4f6a1d3
 Create Date: 2026-11-22 20:05:19.892613
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "a22936f082a3"
-down_revision = "d7da3a19bee5"
+down_revision = "e8b2c4f6a1d3"
 branch_labels = None
 depends_on = None
 
