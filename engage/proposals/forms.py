@@ -10,20 +10,27 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, clean_text
 
 
-def long_text(label, hint, required, limit: int) -> TextAreaField:
+def plain_text(label, limit: int, required=None, hint=None, rows: int = 4, heading: bool = False) -> TextAreaField:
+    """Plain text with a character count, stored as typed (control codes aside) and shown escaped."""
+    params = {"maxlength": limit, "rows": rows}
+    if heading:
+        params["label"] = {"isPageHeading": True, "classes": "govuk-label--l"}
     return TextAreaField(
         label,
         description=hint,
         filters=[clean_text],
         widget=GovCharacterCount(),
         validators=[
-            DataRequired(message=required),
+            DataRequired(message=required) if required else Optional(),
             Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
         ],
-        render_kw={
-            "params": {"maxlength": limit, "rows": 6, "label": {"isPageHeading": True, "classes": "govuk-label--l"}}
-        },
+        render_kw={"params": params},
     )
+
+
+def long_text(label, hint, required, limit: int) -> TextAreaField:
+    """A question page's one long answer: its label is the page's heading."""
+    return plain_text(label, limit, required, hint, rows=6, heading=True)
 
 
 class Step(FlaskForm):
@@ -121,28 +128,8 @@ class SubmitProposal(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why are you withdrawing it? (optional)"),
-        filters=[clean_text],
-        widget=GovCharacterCount(),
-        validators=[Optional(), Length(max=1000, message=_l("Use %(limit)s characters or fewer", limit=1000))],
-        render_kw={"params": {"maxlength": 1000, "rows": 3}},
-    )
+    reason = plain_text(_l("Why are you withdrawing it? (optional)"), 1000, rows=3)
     submit = SubmitField(_l("Withdraw proposal"), widget=GovSubmitInput())
-
-
-def plain_text(label, limit: int, required=None, hint=None, rows: int = 4) -> TextAreaField:
-    return TextAreaField(
-        label,
-        description=hint,
-        filters=[clean_text],
-        widget=GovCharacterCount(),
-        validators=[
-            DataRequired(message=required) if required else Optional(),
-            Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
-        ],
-        render_kw={"params": {"maxlength": limit, "rows": rows}},
-    )
 
 
 class CommentForm(FlaskForm):
