@@ -32,6 +32,10 @@ class GovCheckboxesInput(Localised, gov.GovCheckboxesInput):
     pass
 
 
+class GovCheckboxInput(Localised, gov.GovCheckboxInput):
+    pass
+
+
 class GovSelect(Localised, gov.GovSelect):
     pass
 

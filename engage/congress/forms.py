@@ -6,7 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from engage.forms import GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.forms import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovSelect, GovTextInput, clean_text
 
 ACCESS = [
     SelectChoice("step_free", _l("Step-free access")),
@@ -84,7 +84,7 @@ def registration_form(congress, organisations, calls_to_action, language: str) -
             widget=GovCheckboxesInput(),
             validators=[Optional()],
         )
-        consent = BooleanField(_l("You may contact me about what comes out of the congress"))
+        consent = BooleanField(_l("You may contact me about what comes out of the congress"), widget=GovCheckboxInput())
         submit = SubmitField(_l("Register"), widget=GovSubmitInput())
 
     slots: dict = {}

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple 2027"
 OFFER = "A place is free for you at the Spring 2027 Partnership Congress"
 
-# The register page's consent checkbox has no label (engage/congress/forms.py gives its BooleanField no GOV.UK
-# widget, so register.html renders a bare <input>): axe fails the page. Take this marker off when that is fixed;
-# strict, so the tests fail as soon as the page passes.
-CONSENT_UNLABELLED = pytest.mark.xfail(
-    reason="axe: the consent checkbox on /congress/<slug>/register has no label",
-    raises=pytest.fail.Exception,
-    strict=True,
-)
-
 
 def make_congress(capacity=3, workshop_capacity=2):
     """The congress tests/test_congress.py makes: spring-2027, three workshops in two slots, registration open."""
@@ -97,7 +88,6 @@ def register_through_the_pages(page, visit, follow, sign_in_as, email, workshop=
     follow(page.get_by_role("button", name="Register"))
 
 
-@CONSENT_UNLABELLED
 def test_a_place_then_the_waiting_list_then_an_offer_accepted(
     page, open_page, visit, follow, axe_check, sign_in_as, residents, congress, deliver
 ):
@@ -137,7 +127,6 @@ def test_a_place_then_the_waiting_list_then_an_offer_accepted(
     expect(kwame.locator(".govuk-panel")).not_to_contain_text(reference)
 
 
-@CONSENT_UNLABELLED
 def test_the_register_page_fits_a_phone(phone_page, visit, sign_in_as, residents, congress):
     sign_in_as(phone_page, residents["amina"], PASSWORD)
     visit(phone_page, "/congress/spring-2027/register")
