@@ -318,3 +318,32 @@ def test_someone_offered_a_place_gets_their_workshop_too_where_there_is_room(ctx
     congresses.cancel(holder)
     db.session.commit()
     assert waiting.status == "offered" and [p.status for p in waiting.places] == ["confirmed"]
+
+
+def test_someone_without_an_account_holds_a_place_only_after_confirming_by_email(app, deliver):
+    with app.app_context():
+        make_congress(capacity=1)
+        db.session.commit()
+    guest = app.test_client()
+    form = {"name": "Rokeya Khatun", "email": "rokeya@example.org", "attending_as": "resident", "interpreter": "none"}
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"',
+        guest.get("/congress/spring-2027/register").get_data(as_text=True),
+    ).group(1)
+    response = guest.post("/congress/spring-2027/register", data={**form, "csrf_token": token})
+    assert response.headers["Location"] == "/congress/spring-2027/register/check-your-email"
+    with app.app_context():
+        assert db.session.scalar(db.select(Registration.status)) == "unconfirmed"
+        assert db.session.scalar(db.select(Congress.confirmed)) == 0  # nothing held yet
+    [message] = deliver()
+    link = re.search(r"http://engage\.test(/congress/registration/\S+)", message.get_body(("plain",)).get_content())
+    page = guest.get(link.group(1)).get_data(as_text=True)
+    assert "Confirm my registration" in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    guest.post(f"{link.group(1)}/confirm", data={"csrf_token": token})
+    assert "You have a place" in guest.get(link.group(1)).get_data(as_text=True)
+    again = guest.post("/congress/spring-2027/register", data={**form, "csrf_token": token})
+    assert again.headers["Location"] == "/congress/spring-2027/register/check-your-email"  # the same answer
+    assert deliver()[-1]["Subject"] == "Your registration for the Spring 2027 Partnership Congress"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1

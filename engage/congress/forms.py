@@ -6,7 +6,16 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from engage.forms import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.forms import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+    clean_text,
+    email_field,
+    text_field,
+)
 
 ACCESS = [
     SelectChoice("step_free", _l("Step-free access")),
@@ -23,8 +32,9 @@ INTERPRETERS = [
 ]
 
 
-def registration_form(congress, organisations, calls_to_action, language: str) -> FlaskForm:
-    """The congress's questions; one workshop question per time slot of its programme."""
+def registration_form(congress, organisations, calls_to_action, language: str, guest: bool = False) -> FlaskForm:
+    """The congress's questions; one workshop question per time slot of its programme; and, for someone without
+    an account, their name and email address."""
 
     class RegistrationForm(FlaskForm):
         attending_as = RadioField(
@@ -87,6 +97,15 @@ def registration_form(congress, organisations, calls_to_action, language: str) -
         consent = BooleanField(_l("You may contact me about what comes out of the congress"), widget=GovCheckboxInput())
         submit = SubmitField(_l("Register"), widget=GovSubmitInput())
 
+    if guest:
+        RegistrationForm.name = text_field(
+            _l("Full name"),
+            _l("Enter your full name"),
+            200,
+            _l("Name must be 200 characters or fewer"),
+            autocomplete="name",
+        )
+        RegistrationForm.email = email_field()
     slots: dict = {}
     for workshop in congress.workshops:
         slots.setdefault(workshop.starts_at, []).append(workshop)

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
-from engage.accounts.policy import requires, signed_in
 from engage.congress import services as congresses
 from engage.congress.forms import registration_form, workshop_choices
 from engage.errors import DomainError
@@ -55,35 +54,47 @@ def _needs(form) -> dict:
 
 
 @bp.route("/<slug:slug>/register", methods=["GET", "POST"])
-@requires(signed_in)
 def register(slug: str):
+    """Signed in, the place is decided at once; without an account, once the person confirms by the emailed link."""
     congress = _congress(slug)
     if not congresses.is_open(congress):
         return render_template("congress/closed.html", congress=congress)
-    form = registration_form(congress, partnership.organisations(), proposals.current_calls_to_action(), language())
+    guest = not current_user.is_authenticated
+    form = registration_form(
+        congress, partnership.organisations(), proposals.current_calls_to_action(), language(), guest
+    )
     if form.validate_on_submit():
         organisation = next((o for o in partnership.organisations() if o.slug == form.organisation.data), None)
+        answers = {
+            "workshop_ids": workshop_choices(form),
+            "attending_as": form.attending_as.data,
+            "organisation_id": organisation.id if organisation else None,
+            "needs": _needs(form),
+            "priorities": [int(n) for n in form.priorities.data],
+            "consent_to_contact": form.consent.data,
+            "language": language(),
+        }
         try:
-            registration = congresses.register(
-                congress,
-                name=current_user.name,
-                email=current_user.email,
-                language=language(),
-                user=current_user,
-                workshop_ids=workshop_choices(form),
-                attending_as=form.attending_as.data,
-                organisation_id=organisation.id if organisation else None,
-                needs=_needs(form),
-                priorities=[int(n) for n in form.priorities.data],
-                consent_to_contact=form.consent.data,
-            )
+            if guest:
+                congresses.request_place(congress, name=form.name.data, email=form.email.data, **answers)
+            else:
+                registration = congresses.register(
+                    congress, name=current_user.name, email=current_user.email, user=current_user, **answers
+                )
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
         else:
             db.session.commit()
+            if guest:
+                return redirect(url_for("congress.check_email", slug=slug))
             return redirect(congresses.manage_path(registration))
-    return render_template("congress/register.html", congress=congress, form=form)
+    return render_template("congress/register.html", congress=congress, form=form, guest=guest)
+
+
+@bp.get("/<slug:slug>/register/check-your-email")
+def check_email(slug: str):
+    return render_template("congress/check_email.html", congress=_congress(slug))
 
 
 def _registration(token: str):
@@ -112,6 +123,19 @@ def cancel(token: str):
         congresses.cancel(registration)
         db.session.commit()
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for("congress.registration", token=token))
+
+
+@bp.post("/registration/<token>/confirm")
+def confirm(token: str):
+    registration = _registration(token)
+    if ButtonForm().validate_on_submit():
+        try:
+            congresses.confirm_email(registration)
+        except DomainError as error:
+            flash(error.message, "important")
+        else:
+            db.session.commit()
     return redirect(url_for("congress.registration", token=token))
 
 

@@ -91,7 +91,7 @@ def _reference(congress: Congress) -> str:
 
 def live_registration(congress: Congress, email: str) -> Registration | None:
     query = select(Registration).where(
-        Registration.congress_id == congress.id, Registration.email == email, Registration.status.in_(LIVE)
+        Registration.congress_id == congress.id, Registration.email == email, Registration.status != "cancelled"
     )
     return db.session.scalar(query)
 
@@ -119,33 +119,81 @@ def register(
         raise DomainError(_l("Registration for this congress is not open."))
     if live_registration(locked, email) is not None:
         raise DomainError(_l("You are already registered for this congress."), field="email")
-    workshops = _chosen_workshops(locked, workshop_ids)
-    status = "confirmed" if locked.confirmed < locked.capacity else "waitlisted"
+    answers = {
+        "attending_as": attending_as,
+        "organisation_id": organisation_id,
+        "needs": needs or {},
+        "priorities": list(priorities),
+        "consent_to_contact": consent_to_contact,
+    }
+    registration = _new_registration(locked, name, email, language, user, workshop_ids, actor, **answers)
+    _decide(locked, registration)
+    return registration
+
+
+def _new_registration(congress, name, email, language, user, workshop_ids, actor, **answers) -> Registration:
     registration = Registration(
-        congress_id=locked.id,
+        congress_id=congress.id,
         user_id=user.id if user else None,
-        reference=_reference(locked),
+        reference=_reference(congress),
         name=name,
         email=email,
         language=language,
-        status=status,
-        attending_as=attending_as,
-        organisation_id=organisation_id,
-        needs=needs or {},
-        priorities=list(priorities),
-        consent_to_contact=consent_to_contact,
+        status="unconfirmed",
         recorded_by_id=actor.id if actor else None,
+        **answers,
     )
-    if status == "confirmed":
-        locked.confirmed += 1
-    for workshop in workshops:
-        place = "confirmed" if status == "confirmed" and workshop.confirmed < workshop.capacity else "waitlisted"
-        workshop.confirmed += place == "confirmed"
-        registration.places.append(WorkshopPlace(workshop=workshop, status=place))
+    for workshop in _chosen_workshops(congress, workshop_ids):
+        registration.places.append(WorkshopPlace(workshop=workshop, status="requested"))
     db.session.add(registration)
     db.session.flush()
-    _tell(registration, f"registration_{status}")
     return registration
+
+
+def _decide(congress: Congress, registration: Registration) -> None:
+    """A place or a place in the queue, for the congress and each requested workshop; the person is told which.
+    The caller holds the congress row's lock."""
+    status = "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
+    registration.status = status
+    congress.confirmed += status == "confirmed"
+    for place in registration.places:
+        room = status == "confirmed" and place.workshop.confirmed < place.workshop.capacity
+        place.status = "confirmed" if room else "waitlisted"
+        place.workshop.confirmed += room
+    db.session.flush()
+    _tell(registration, f"registration_{status}")
+
+
+def request_place(
+    congress: Congress, *, name: str, email: str, language: str = "en", workshop_ids: list[int] = (), **answers
+) -> None:
+    """Someone without an account: nothing is held until they follow the emailed link to their registration's
+    page and confirm there. An address already registered is sent its registration's link instead, so this
+    page never tells anyone whether an address has registered."""
+    email = email.strip().lower()
+    if not is_open(congress):
+        raise DomainError(_l("Registration for this congress is not open."))
+    existing = db.session.scalar(
+        select(Registration).where(
+            Registration.congress_id == congress.id, Registration.email == email, Registration.status != "cancelled"
+        )
+    )
+    if existing is not None:
+        _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
+        return
+    registration = _new_registration(congress, name, email, language, None, workshop_ids, None, **answers)
+    _tell(registration, "registration_link", key=f"registration-link:{registration.id}:first")
+
+
+def confirm_email(registration: Registration) -> None:
+    """The person followed the emailed link and confirmed: now a place (or a place in the queue) is decided."""
+    congress = _lock(registration.congress_id)
+    db.session.refresh(registration)
+    if registration.status != "unconfirmed":
+        return
+    if not is_open(congress):
+        raise DomainError(_l("Registration for this congress is not open."))
+    _decide(congress, registration)
 
 
 def _chosen_workshops(congress: Congress, workshop_ids) -> list[Workshop]:
@@ -171,7 +219,7 @@ def cancel(registration: Registration, actor: User | None = None) -> None:
     """Give up a place (or a place in the queue); the next person waiting is offered it."""
     congress = _lock(registration.congress_id)
     db.session.refresh(registration)
-    if registration.status not in LIVE:
+    if registration.status == "cancelled":
         return
     held = registration.status in HOLDING
     registration.status = "cancelled"

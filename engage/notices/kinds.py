@@ -85,6 +85,7 @@ KINDS = {
     "registration_offered": "congress_registration",
     "congress_cancelled": "congress_registration",
     "congress_date_changed": "congress_registration",
+    "registration_link": "congress_registration",
     "congress_reminder": "congress",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
