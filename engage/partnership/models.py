@@ -75,6 +75,8 @@ class Board(Localised, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     remit: Mapped[str] = mapped_column(Text, default="")
     remit_bn: Mapped[str] = mapped_column(Text, default="")
+    # Working days within which the board should acknowledge (start reviewing) a proposal.
+    acknowledgement_days: Mapped[int] = mapped_column(default=10, server_default="10")
 
     led_priorities: Mapped[list[Priority]] = relationship(back_populates="lead_board", order_by=Priority.number)
     organisations: Mapped[list["Organisation"]] = relationship(

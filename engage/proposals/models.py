@@ -32,6 +32,8 @@ class Proposal(db.Model):
     # Written only through engage.proposals.statuses.
     status: Mapped[str] = mapped_column(String(30), default="draft")
     board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
+    # The board member looking after it (triage).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
     supports: Mapped[int] = mapped_column(default=0)
     source: Mapped[str] = mapped_column(String(20), default="online")
@@ -49,6 +51,7 @@ class Proposal(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     ward: Mapped[Ward | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     board: Mapped[Board | None] = relationship()

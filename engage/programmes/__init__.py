@@ -1,0 +1,1 @@
+"""Boards' work programmes (items, progress updates) and their meetings (agendas, attendance, minutes)."""

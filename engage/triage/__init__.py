@@ -1,0 +1,1 @@
+"""A board's triage workspace: its queue of proposals and the decisions it takes on them."""
