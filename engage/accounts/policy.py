@@ -5,8 +5,11 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from engage.accounts.models import User
+from engage.accounts.models import BOARD_ROLES, User
+from engage.extensions import db
+from engage.partnership.models import Board
 
 Rule = Callable[[User], bool]
 
@@ -27,6 +30,11 @@ def secretariat(user: User) -> bool:
     return has_role(user, "secretariat") or admin(user)
 
 
+def acts_for(user: User, board_id: int) -> bool:
+    """A board's own members, chairs and officers act in its workspace; the secretariat and admins on every board."""
+    return secretariat(user) or any(g.role in BOARD_ROLES and g.board_id == board_id for g in user.roles)
+
+
 def requires(rule: Rule):
     """Send anonymous people to sign in; refuse (403) the signed-in people the rule does not allow."""
 
@@ -41,3 +49,20 @@ def requires(rule: Rule):
         return guarded
 
     return decorate
+
+
+def requires_board(view):
+    """For routes under /workspace/<board>/: 404 for a board that does not exist, 403 for people who do not act for
+    it; the view receives the Board instead of its slug."""
+
+    @wraps(view)
+    @login_required
+    def guarded(*args, board: str, **kwargs):
+        found = db.session.scalar(select(Board).where(Board.slug == board))
+        if found is None:
+            abort(404)
+        if not acts_for(current_user, found.id):
+            abort(403)
+        return view(*args, board=found, **kwargs)
+
+    return guarded
