@@ -109,6 +109,7 @@ def _blueprints(app: Flask) -> None:
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
     from engage.site.routes import bp as site_bp
+    from engage.triage.routes import bp as workspace_bp
 
     attachments.init_app()
     for blueprint in (
@@ -120,6 +121,7 @@ def _blueprints(app: Flask) -> None:
         moderation_bp,
         congress_bp,
         congress_staff_bp,
+        workspace_bp,
         dev_mail,
     ):
         app.register_blueprint(blueprint)

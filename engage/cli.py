@@ -17,9 +17,9 @@ from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.proposals import services as proposals
-from engage.proposals import statuses
 from engage.proposals.models import Proposal
 from engage.time import utcnow
+from engage.triage import services as triage
 
 DEMO_PASSWORD = "demo-password-123"
 # Who `flask demo` creates: (email, name, role, board, organisation).
@@ -151,13 +151,54 @@ def _demo_proposals(authors: list) -> int:
         for supporter in authors[: number % len(authors)]:
             if supporter is not author:
                 proposals.support(proposal, supporter)
-        if spec["status"] == "withdrawn":
-            proposals.withdraw(proposal, author, spec["reason"])
-        elif spec["status"] != "submitted":
-            statuses.transition(proposal, "under_review", secretariat)
-            if spec["status"] != "under_review":
-                statuses.transition(proposal, spec["status"], secretariat, public_reason=spec["reason"])
+        _demo_triage(proposal, spec, secretariat)
+    _demo_merge_and_refer(secretariat)
     return len(specs)
+
+
+def _demo_triage(proposal: Proposal, spec: dict, secretariat) -> None:
+    """Take a demo proposal to its status the way a board would, through the board's decisions."""
+    status, reason, board = spec["status"], spec.get("reason", ""), proposal.board
+    if status == "withdrawn":
+        proposals.withdraw(proposal, proposal.author, reason)
+    if status in ("submitted", "withdrawn"):
+        return
+    triage.start_review(
+        proposal, board, secretariat, proposal.version, triage.response_template(board, "start-review", "en")
+    )
+    if status == "accepted":
+        triage.accept(proposal, board, secretariat, proposal.version, reason, new_item_title=proposal.title)
+    elif status == "declined":
+        signpost = "You could take this idea to your ward councillors or the Local Community Fund."
+        triage.decline(proposal, board, secretariat, proposal.version, reason, signpost)
+    elif status == "more_info_requested":
+        triage.request_information(proposal, board, secretariat, proposal.version, reason)
+    elif status == "escalated":
+        triage.escalate(
+            proposal,
+            board,
+            secretariat,
+            proposal.version,
+            issue=reason,
+            reason=reason,
+            ask="A decision on funding across the partnership.",
+            why_not_resolved="No single partner holds the budget.",
+        )
+
+
+def _demo_merge_and_refer(secretariat) -> None:
+    """One proposal referred to another board, and one joined to an earlier one that asks the same."""
+    waiting = list(db.session.scalars(select(Proposal).where(Proposal.status == "submitted").order_by(Proposal.id)))
+    if len(waiting) < 3:
+        return
+    referred, duplicate, kept = waiting[-1], waiting[-2], waiting[0]
+    for proposal in (referred, duplicate):
+        triage.start_review(proposal, proposal.board, secretariat, proposal.version, "We are looking at it.")
+    target = "climate-partnership" if referred.board.slug != "climate-partnership" else "health-and-wellbeing-board"
+    triage.refer(referred, referred.board, secretariat, referred.version, target, "Another board leads on this.")
+    triage.mark_duplicate(
+        duplicate, duplicate.board, secretariat, duplicate.version, kept.reference, "Same as an earlier idea."
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from engage.accounts.models import BOARD_ROLES
 from engage.accounts.policy import admin, secretariat
 from engage.extensions import db
 
@@ -67,5 +68,6 @@ def init_app(app: Flask) -> None:
         return {
             "is_admin": current_user.is_authenticated and admin(current_user),
             "is_secretariat": current_user.is_authenticated and secretariat(current_user),
+            "sits_on_a_board": current_user.is_authenticated and any(g.role in BOARD_ROLES for g in current_user.roles),
             "role_names": ROLE_NAMES,
         }

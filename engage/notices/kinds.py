@@ -77,6 +77,8 @@ KINDS = {
     "proposal_in_queue": "board_queue",
     "proposal_decision": "own_proposals",
     "proposal_rerouted": "own_proposals",
+    "proposal_merged": "own_proposals",
+    "escalation_decided": "board_queue",
     "proposal_hidden": "account",
     "comment_hidden": "account",
     "followed_proposal_update": "followed_proposals",

@@ -52,6 +52,7 @@ class Proposal(db.Model):
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    duplicate_of: Mapped["Proposal | None"] = relationship(remote_side=[id])
     ward: Mapped[Ward | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     board: Mapped[Board | None] = relationship()

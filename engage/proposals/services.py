@@ -175,16 +175,18 @@ def tell_author(proposal: Proposal, kind: str, **context) -> None:
     )
 
 
-def tell_people(proposal: Proposal, change: StatusChange) -> None:
-    """Tell the author and everyone following of a step in the proposal's journey, each in their language;
-    not whoever took the step."""
-    context = {"status": change.to_status, "reason": change.public_reason}
+def tell_people(proposal: Proposal, change: StatusChange, followers: bool = True, **context) -> None:
+    """Tell the author (and, unless `followers` is False, everyone following) of a step in the proposal's journey,
+    each in their language; not whoever took the step."""
+    context = {"status": change.to_status, "reason": change.public_reason, **context}
     if proposal.author_id is None or proposal.author_id != change.actor_id:
         tell_author(proposal, "proposal_decision", **context)
-    followers = db.session.scalars(
+    if not followers:
+        return
+    following = db.session.scalars(
         select(User).where(User.id.in_(select(Follow.user_id).where(Follow.proposal_id == proposal.id)))
     )
-    for follower in followers:
+    for follower in following:
         if follower.id in (proposal.author_id, change.actor_id):
             continue
         notices.queue(

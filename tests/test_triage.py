@@ -1,0 +1,414 @@
+"""A board's triage workspace: the queue, each decision and who is told, races between members, PEG escalations."""
+
+from datetime import timedelta
+
+import pytest
+from support import QueryCounter, csrf_token
+
+from engage.accounts import services as accounts
+from engage.audit import services as audit
+from engage.cli import DEMO_PASSWORD
+from engage.extensions import db
+from engage.partnership.models import Board
+from engage.programmes import services as programmes
+from engage.programmes.models import AgendaItem, Meeting
+from engage.proposals import services as proposals
+from engage.proposals.models import Follow, Proposal, Support
+from engage.time import utcnow
+from engage.triage import queue
+from engage.triage import services as triage
+from engage.triage.models import Escalation
+
+HEALTH = "health-and-wellbeing-board"  # member@ and chair@ sit on it; it leads call to action 2
+SAFETY = "community-safety-partnership"  # officer@ sits on it; it leads call to action 3
+
+
+@pytest.fixture
+def demo(app):
+    assert app.test_cli_runner().invoke(args=["demo", "--accounts-only"]).exit_code == 0
+
+
+def sign_in(new_browser, email):
+    person = new_browser()
+    assert person.submit("/account/sign-in", {"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    return person
+
+
+def make_proposal(app, title="Free swimming for carers", call=2, author="resident@example.org", days_ago=0) -> str:
+    with app.app_context():
+        person = accounts.user_by_email(author)
+        proposal = proposals.start_draft(person)
+        proposals.edit(proposal, person, title=title, problem="A problem", idea="An idea", who_it_helps="Carers")
+        proposals.choose_calls_to_action(proposal, person, [call])
+        proposals.submit(proposal, person, now=utcnow() - timedelta(days=days_ago))
+        db.session.commit()
+        return proposal.reference
+
+
+def proposal_of(app, reference) -> Proposal:
+    with app.app_context():
+        found = proposals.by_reference(reference)
+        db.session.expunge(found)
+        return found
+
+
+def decide(person, reference, decision, data, board=HEALTH):
+    page = f"/workspace/{board}/proposals/{reference}/{decision}"
+    html = person.get(page).get_data(as_text=True)
+    version = html.split('name="version" type="hidden" value="')[1].split('"')[0]
+    return person.submit(page, {"version": version, **data}, page=page)
+
+
+def test_a_proposal_goes_from_the_queue_to_a_work_programme_item(app, demo, new_browser, deliver):
+    reference = make_proposal(app)
+    follower = sign_in(new_browser, "partner@example.org")
+    follower.submit(f"/proposals/{reference}/follow", {}, page=f"/proposals/{reference}")
+    deliver()
+    member = sign_in(new_browser, "member@example.org")
+    queue_page = member.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    assert reference in queue_page and "Submitted: 1" in queue_page
+
+    form = member.get(f"/workspace/{HEALTH}/proposals/{reference}/start-review").get_data(as_text=True)
+    assert "The board has started to review it" in form  # the board's wording to start from
+    assert decide(member, reference, "start-review", {"reason": "We are looking at it."}).status_code == 302
+    response = decide(
+        member,
+        reference,
+        "accept",
+        {
+            "reason": "Yes: it joins our programme.",
+            "note": "Budget from the leisure fund",
+            "new_item_title": "Carers swim free",
+        },
+    )
+    assert response.status_code == 302
+
+    with app.app_context():
+        proposal = proposals.by_reference(reference)
+        assert proposal.status == "accepted"
+        item = programmes.item_of(proposal)
+        assert item.title == "Carers swim free" and item.programme.board.slug == HEALTH
+        assert [c.number for c in item.calls_to_action] == [2]
+        assert [c.internal_note for c in proposal.journey][-1] == "Budget from the leisure fund"
+        assert {e.action for e in audit.trail(proposal)} >= {"start-review", "accept"}
+    told = [(m["To"], m["Subject"]) for m in deliver()]
+    assert told.count(("resident@example.org", f"News about your proposal {reference}: Accepted")) == 1
+    assert sum(1 for to, subject in told if to == "partner@example.org" and "Accepted" in subject) == 1
+    public = app.test_client().get(f"/proposals/{reference}").get_data(as_text=True)
+    assert "Yes: it joins our programme." in public and "Budget from the leisure fund" not in public
+
+
+def test_the_reason_starts_from_the_boards_wording_in_the_authors_language(app, demo, new_browser):
+    with app.app_context():
+        accounts.user_by_email("resident@example.org").language = "bn"
+        db.session.commit()
+    reference = make_proposal(app)
+    chair = sign_in(new_browser, "chair@example.org")
+    chair.submit(
+        f"/workspace/{HEALTH}/responses/decline",
+        {"english": "No, sorry.", "bengali": "দুঃখিত, না।"},
+    )
+    decide(chair, reference, "start-review", {"reason": "ok"})
+    form = chair.get(f"/workspace/{HEALTH}/proposals/{reference}/decline").get_data(as_text=True)
+    assert "দুঃখিত, না।" in form and "No, sorry." not in form
+    assert "No, sorry." in chair.get(f"/workspace/{HEALTH}/responses").get_data(as_text=True)
+
+
+def test_a_decline_must_say_where_else_to_go_and_keeps_what_was_typed(app, demo, new_browser, deliver):
+    reference = make_proposal(app)
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    page = decide(member, reference, "decline", {"reason": "<b>Not for us</b>", "signpost": ""})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Say where the resident can take their idea instead" in html
+    assert "&lt;b&gt;Not for us&lt;/b&gt;" in html
+    assert (
+        decide(
+            member, reference, "decline", {"reason": "Not for us.", "signpost": "Ask your ward councillor."}
+        ).status_code
+        == 302
+    )
+    assert proposal_of(app, reference).status == "declined"
+    [mail] = [m for m in deliver() if "Declined" in m["Subject"]]
+    assert "Ask your ward councillor." in mail.get_body(("plain",)).get_content()
+
+
+def test_asking_for_more_information_waits_for_the_author_and_tells_only_them(app, demo, new_browser, deliver):
+    reference = make_proposal(app)
+    sign_in(new_browser, "partner@example.org").submit(
+        f"/proposals/{reference}/follow", {}, page=f"/proposals/{reference}"
+    )
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    before = len(deliver())  # deliver() returns every message so far
+    decide(member, reference, "request-information", {"reason": "Which pools do you mean?"})
+    told = {m["To"] for m in deliver()[before:]}
+    assert told == {"resident@example.org"}
+    author = sign_in(new_browser, "resident@example.org")
+    author.submit(f"/proposals/{reference}/answer", {"answer": "Mile End and York Hall."})
+    assert proposal_of(app, reference).status == "under_review"
+
+
+def test_a_referral_moves_the_proposal_to_the_other_boards_queue(app, demo, new_browser, deliver):
+    reference = make_proposal(app)
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    deliver()
+    decide(member, reference, "refer", {"reason": "Safety leads on this.", "to_board": SAFETY})
+    assert member.get(f"/workspace/{HEALTH}/proposals/{reference}").status_code == 404
+    officer = sign_in(new_browser, "officer@example.org")
+    assert reference in officer.get(f"/workspace/{SAFETY}/").get_data(as_text=True)
+    assert decide(officer, reference, "start-review", {"reason": "We have it."}, board=SAFETY).status_code == 302
+    assert proposal_of(app, reference).status == "under_review"
+    assert "officer@example.org" in {m["To"] for m in deliver()}  # the new board is told it has it
+
+
+def test_a_duplicate_joins_its_people_to_the_kept_proposal_counting_each_once(app, demo, new_browser, deliver):
+    kept = make_proposal(app, "Free swimming for unpaid carers", author="partner@example.org")
+    duplicate = make_proposal(app, "Let carers swim for free")
+    for email in ("secretariat@example.org", "admin@example.org"):
+        person = sign_in(new_browser, email)
+        person.submit(f"/proposals/{duplicate}/support", {}, page=f"/proposals/{duplicate}")
+        if email == "admin@example.org":
+            person.submit(f"/proposals/{kept}/support", {}, page=f"/proposals/{kept}")
+    deliver()
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, duplicate, "start-review", {"reason": "ok"})
+    decide(member, duplicate, "duplicate", {"reason": "Same idea.", "kept": kept.lower()})
+    with app.app_context():
+        kept_row = proposals.by_reference(kept)
+        assert kept_row.supports == 2  # admin counted once, secretariat added
+        supporters = set(db.session.scalars(db.select(Support.user_id).where(Support.proposal_id == kept_row.id)))
+        followers = set(db.session.scalars(db.select(Follow.user_id).where(Follow.proposal_id == kept_row.id)))
+        assert len(supporters) == 2 and accounts.user_by_email("resident@example.org").id in followers
+        assert proposals.by_reference(duplicate).duplicate_of_id == kept_row.id
+    subjects = {(m["To"], m["Subject"]) for m in deliver()}
+    assert ("partner@example.org", f"Another proposal has joined yours: {kept}") in subjects
+    assert ("resident@example.org", f"News about your proposal {duplicate}: Duplicate") in subjects
+    page = app.test_client().get(f"/proposals/{duplicate}").get_data(as_text=True)
+    assert f"/proposals/{kept}" in page and "This proposal has joined another" in page
+
+
+def test_a_proposal_cannot_duplicate_itself_or_a_missing_one(app, demo, new_browser):
+    reference = make_proposal(app)
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    assert "cannot be a duplicate of itself" in decide(
+        member, reference, "duplicate", {"reason": "x", "kept": reference}
+    ).get_data(as_text=True)
+    assert "Enter the reference of a published proposal" in decide(
+        member, reference, "duplicate", {"reason": "x", "kept": "TH-1999-00001"}
+    ).get_data(as_text=True)
+    assert proposal_of(app, reference).status == "under_review"
+
+
+def test_two_members_deciding_at_once_cannot_both_win(app, demo, new_browser):
+    reference = make_proposal(app)
+    member, chair = sign_in(new_browser, "member@example.org"), sign_in(new_browser, "chair@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    page = f"/workspace/{HEALTH}/proposals/{reference}/decline"
+    seen_by_member = member.get(page).get_data(as_text=True)
+    seen_by_chair = chair.get(page).get_data(as_text=True)
+    version = seen_by_member.split('name="version" type="hidden" value="')[1].split('"')[0]
+    first = member.client.post(
+        page,
+        data={"csrf_token": csrf_token(seen_by_member), "version": version, "reason": "No.", "signpost": "Elsewhere."},
+    )
+    second = chair.client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(seen_by_chair),
+            "version": version,
+            "reason": "My careful words",
+            "signpost": "Here",
+        },
+    )
+    assert first.status_code == 302
+    html = second.get_data(as_text=True)
+    assert second.status_code == 200 and "This proposal changed while you were looking at it" in html
+    assert "My careful words" in html  # nothing typed is lost
+    with app.app_context():
+        proposal = proposals.by_reference(reference)
+        assert proposal.status == "declined" and [c.public_reason for c in proposal.journey][-1] == "No.\n\nElsewhere."
+
+
+def test_a_decision_racing_a_commit_in_between_is_refused_by_the_database(app, demo):
+    """Both read version N; one commits; the other's UPDATE ... WHERE version = N finds nothing and is refused."""
+    reference = make_proposal(app)
+    with app.app_context():
+        board = db.session.scalar(db.select(Board).where(Board.slug == HEALTH))
+        member = accounts.user_by_email("member@example.org")
+        proposal = proposals.by_reference(reference)
+        seen = proposal.version
+        with db.engine.begin() as other:  # another member's request, committed meanwhile
+            other.execute(
+                db.update(Proposal).where(Proposal.id == proposal.id).values(status="under_review", version=seen + 1)
+            )
+        with pytest.raises(Exception, match="changed while you were looking"):
+            triage.start_review(proposal, board, member, seen, "ok")
+        db.session.rollback()
+        assert proposals.by_reference(reference).version == seen + 1
+
+
+def test_an_escalation_goes_on_pegs_next_agenda_and_pegs_decision_comes_back(app, demo, new_browser, deliver):
+    with app.app_context():
+        peg = db.session.scalar(db.select(Board).where(Board.slug == triage.PEG))
+        db.session.add(
+            Meeting(
+                board_id=peg.id, starts_at=utcnow() + timedelta(days=9), ends_at=utcnow() + timedelta(days=9, hours=2)
+            )
+        )
+        accounts.grant(accounts.user_by_email("admin@example.org"), "board_member", triage.PEG)
+        db.session.commit()
+    reference = make_proposal(app)
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    missing = decide(
+        member,
+        reference,
+        "escalate",
+        {"reason": "PEG will decide.", "issue": "Needs money", "ask": "", "why_not_resolved": "x"},
+    )
+    assert "Say what the board asks PEG for" in missing.get_data(as_text=True)
+    decide(
+        member,
+        reference,
+        "escalate",
+        {"reason": "PEG will decide.", "issue": "Needs money", "ask": "Fund it", "why_not_resolved": "No budget"},
+    )
+    with app.app_context():
+        escalation = db.session.scalar(db.select(Escalation))
+        [agenda] = db.session.scalars(db.select(AgendaItem)).all()
+        assert agenda.guaranteed and agenda.escalation_id == escalation.id and "Fund it" in agenda.paper
+        assert proposals.by_reference(reference).status == "escalated"
+        escalation_id = escalation.id
+    assert sign_in(new_browser, "member@example.org").get(f"/workspace/{triage.PEG}/escalations").status_code == 403
+    deliver()
+    peg_member = sign_in(new_browser, "admin@example.org")
+    page = f"/workspace/{triage.PEG}/escalations/{escalation_id}"
+    assert "No budget" in peg_member.get(page).get_data(as_text=True)
+    peg_member.submit(page, {"outcome": "under_review", "reason": "Use the prevention fund."})
+    assert proposal_of(app, reference).status == "under_review"
+    told = {(m["To"], m["Subject"]) for m in deliver()}
+    assert ("member@example.org", f"PEG has decided on {reference}: Under review") in told
+    assert ("resident@example.org", f"News about your proposal {reference}: Under review") in told
+
+
+def test_an_escalation_without_a_peg_meeting_waits_for_one(app, demo):
+    reference = make_proposal(app)
+    with app.app_context():
+        board = db.session.scalar(db.select(Board).where(Board.slug == HEALTH))
+        member = accounts.user_by_email("member@example.org")
+        proposal = proposals.by_reference(reference)
+        triage.start_review(proposal, board, member, proposal.version, "ok")
+        triage.escalate(proposal, board, member, proposal.version, issue="i", ask="a", why_not_resolved="w", reason="r")
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(AgendaItem)) == 0
+        assert [e.proposal.reference for e in triage.open_escalations()] == [reference]
+
+
+def test_bulk_actions_start_reviews_and_assign(app, demo, new_browser, deliver):
+    references = [make_proposal(app, f"Idea {n}") for n in range(3)]
+    chair = sign_in(new_browser, "chair@example.org")
+    queue_page = f"/workspace/{HEALTH}/"
+    token = csrf_token(chair.get(queue_page).get_data(as_text=True))
+    chair.client.post(f"/workspace/{HEALTH}/bulk", data={"csrf_token": token, "proposal": references[:2], "start": "x"})
+    with app.app_context():
+        member_id = accounts.user_by_email("member@example.org").id
+        assert [proposals.by_reference(r).status for r in references] == ["under_review", "under_review", "submitted"]
+    chair.client.post(
+        f"/workspace/{HEALTH}/bulk",
+        data={"csrf_token": token, "proposal": references, "assignee": str(member_id), "assign": "x"},
+    )
+    mine = sign_in(new_browser, "member@example.org").get(f"{queue_page}?assignee=me").get_data(as_text=True)
+    assert all(r in mine for r in references)
+    assert sum(1 for m in deliver() if m["Subject"].endswith("Under review")) == 2
+
+
+def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_browser):
+    old = make_proposal(app, "Old idea", days_ago=30)
+    new = make_proposal(app, "New idea")
+    other_board = make_proposal(app, "Safety idea", call=3)
+    member = sign_in(new_browser, "member@example.org")
+    page = member.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    assert other_board not in page and page.index(old) < page.index(new)  # waiting longest first
+    assert page.count("Overdue") == 1
+    overdue = member.get(f"/workspace/{HEALTH}/?age=overdue").get_data(as_text=True)
+    assert old in overdue and new not in overdue
+    newest = member.get(f"/workspace/{HEALTH}/?sort=newest").get_data(as_text=True)
+    assert newest.index(new) < newest.index(old)
+    assert new not in member.get(f"/workspace/{HEALTH}/?call-to-action=3").get_data(as_text=True)
+    assert member.get(f"/workspace/{HEALTH}/?status=nonsense&page=x&age=<script>").status_code == 200
+
+
+def test_working_days_skip_weekends():
+    from datetime import date
+
+    friday, monday = date(2026, 11, 20), date(2026, 11, 23)
+    assert queue.working_days(friday, monday) == 1
+    assert queue.working_days(friday, friday + timedelta(days=14)) == 10
+    # The latest day from which so many working days have passed: a proposal sent that day or earlier is overdue.
+    assert queue.working_days_before(monday, 1) == date(2026, 11, 22)
+    assert queue.working_days_before(monday, 2) == date(2026, 11, 19)
+
+
+WORKSPACE_PAGES = [
+    "/workspace/{board}/",
+    "/workspace/{board}/proposals/{reference}",
+    "/workspace/{board}/proposals/{reference}/start-review",
+    "/workspace/{board}/proposals/{reference}/assign",
+    "/workspace/{board}/responses",
+    "/workspace/{board}/responses/decline",
+]
+EXPECTED = {
+    "anonymous": 302,
+    "resident": 403,
+    "partner@example.org": 403,
+    "officer@example.org": 403,  # another board's officer
+    "member@example.org": 200,
+    "chair@example.org": 200,
+    "secretariat@example.org": 200,
+    "admin@example.org": 200,
+}
+
+
+@pytest.mark.parametrize("who", EXPECTED)
+def test_only_the_boards_own_people_the_secretariat_and_admins_use_its_workspace(app, demo, new_browser, who):
+    reference = make_proposal(app)
+    person = (
+        new_browser() if who == "anonymous" else sign_in(new_browser, who if "@" in who else "resident@example.org")
+    )
+    for page in WORKSPACE_PAGES:
+        response = person.get(page.format(board=HEALTH, reference=reference))
+        assert response.status_code == EXPECTED[who], page
+    token = csrf_token(
+        person.get("/account/sign-in" if who == "anonymous" else "/account/delete").get_data(as_text=True)
+    )
+    bulk = f"/workspace/{HEALTH}/bulk"
+    post = person.client.post(bulk, data={"csrf_token": token, "proposal": [reference], "start": "x"})
+    allowed = EXPECTED[who] == 200
+    assert post.status_code == (302 if allowed else EXPECTED[who])
+    assert proposal_of(app, reference).status == ("under_review" if allowed else "submitted")
+
+
+def test_a_board_that_does_not_exist_is_not_found(app, demo, new_browser):
+    assert sign_in(new_browser, "admin@example.org").get("/workspace/no-such-board/").status_code == 404
+
+
+def test_the_queue_costs_the_same_queries_with_10_or_300_proposals(app, demo, new_browser):
+    from test_query_counts import add_proposals
+
+    chair = sign_in(new_browser, "chair@example.org")
+    with app.app_context():
+        engine = db.engine
+
+    def count(url):
+        with QueryCounter(engine) as counter:
+            assert chair.get(url).status_code == 200
+        return counter.count
+
+    add_proposals(app, 10, 0)
+    urls = [f"/workspace/{HEALTH}/", f"/workspace/{HEALTH}/?sort=supported&age=overdue&call-to-action=2"]
+    few = [count(url) for url in urls]
+    add_proposals(app, 290, 10)
+    assert [count(url) for url in urls] == few
