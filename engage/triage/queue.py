@@ -101,19 +101,22 @@ class Queue:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
 def _age_clause(board: Board, age: str, today: date):
-    start_of = lambda day: datetime.combine(day, datetime.min.time())  # noqa: E731
     if age == "overdue":
         cutoff = working_days_before(today, board.acknowledgement_days)
-        return and_(Proposal.status.in_(WAITING), Proposal.submitted_at < start_of(cutoff + timedelta(days=1)))
+        return and_(Proposal.status.in_(WAITING), Proposal.submitted_at < _midnight(cutoff + timedelta(days=1)))
     if age == "week":
-        return Proposal.submitted_at >= start_of(today - timedelta(days=7))
+        return Proposal.submitted_at >= _midnight(today - timedelta(days=7))
     if age == "month":
         return and_(
-            Proposal.submitted_at < start_of(today - timedelta(days=7)),
-            Proposal.submitted_at >= start_of(today - timedelta(days=28)),
+            Proposal.submitted_at < _midnight(today - timedelta(days=7)),
+            Proposal.submitted_at >= _midnight(today - timedelta(days=28)),
         )
-    return Proposal.submitted_at < start_of(today - timedelta(days=28))
+    return Proposal.submitted_at < _midnight(today - timedelta(days=28))
 
 
 def _filtered(board: Board, filters: Filters, today: date, viewer_id: int) -> Select:
