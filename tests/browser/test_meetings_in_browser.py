@@ -23,7 +23,9 @@ def banner(page):
     return page.locator(".govuk-notification-banner")
 
 
-def test_an_officer_prepares_a_meeting_and_the_public_sees_its_agenda(app, page, visit, follow, sign_in_as, demo):
+def test_an_officer_prepares_a_meeting_and_the_public_sees_its_agenda(
+    app, page, visit, follow, sign_in_as, demo, english_left
+):
     day = (utcnow() + timedelta(days=30)).date()
     sign_in_as(page, demo["board_officer"])
     visit(page, f"/workspace/{BOARD}/meetings/")
@@ -78,3 +80,11 @@ def test_an_officer_prepares_a_meeting_and_the_public_sees_its_agenda(app, page,
     expect(meetings.get_by_role("heading", name="Upcoming meetings")).to_be_visible()
     follow(meetings.get_by_role("link", name=f"{day.day} {day:%B %Y}, 18:00"))
     expect(page.locator("main")).to_contain_text("Safer streets at night")
+
+    data = ("Safer streets at night", "Lighting on the canal paths.", "Any other business", "Priya Shah")
+    data += ("Imran Hussain", "Deputy Director", "Room 2, Town Hall, 160 Whitechapel Road", "18:00", "19:30")
+    public = page.url
+    for url in (public, public.replace("/boards/", "/workspace/")):  # the page for everyone, then the board's own
+        visit(page, f"{url}?lang=bn")
+        expect(page.locator("html")).to_have_attribute("lang", "bn")
+        assert english_left(page, data) == []
