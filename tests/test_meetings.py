@@ -150,7 +150,34 @@ def test_attendance_with_apologies_and_a_proxy(people):
     with pytest.raises(DomainError, match="one of the board's members"):
         meetings.record_attendance(meeting, people["chair"], people["officer"], "attending")
     with pytest.raises(DomainError, match="Only the board's chair"):
-        meetings.record_attendance(meeting, people["member"], people["member"], "attending")
+        meetings.record_attendance(meeting, people["member"], people["other"], "attending")
+    other = people["other"]
+    own = meetings.record_attendance(meeting, other, other, "apologies", proxy_name="A", proxy_role="B")
+    assert (own.user_id, own.proxy_name) == (people["other"].id, "A")
+    assert meetings.attendance_choices(meeting.board, people["other"]) == [people["other"]]
+    assert people["member"] in meetings.attendance_choices(meeting.board, people["chair"])
+
+
+def test_every_change_to_a_meeting_is_audited_with_who_did_it(people):
+    meeting = a_meeting(HWB, people["chair"], days=-1)
+    meetings.change_meeting(meeting, people["secretariat"], day=soon(-1), starts=time(9), ends=time(10), place="Hall")
+    meetings.add_item(meeting, people["chair"], title="Item")
+    meetings.publish_agenda(meeting, people["chair"])
+    meetings.record_attendance(meeting, people["chair"], people["member"], "attending")
+    meetings.write_minutes(meeting, people["chair"], "Minutes")
+    meetings.publish_minutes(meeting, people["chair"])
+    meetings.cancel_meeting(meeting, people["admin"])
+    trail = [(e.action, e.actor_id) for e in audit.trail(meeting)]
+    chair, secretariat, admin = (people[k].id for k in ("chair", "secretariat", "admin"))
+    assert trail == [
+        ("create_meeting", chair),
+        ("change_meeting", secretariat),
+        ("publish_agenda", chair),
+        ("record_attendance", chair),
+        ("write_minutes", chair),
+        ("publish_minutes", chair),
+        ("cancel_meeting", admin),
+    ]
 
 
 def test_a_cancelled_meeting_changes_no_more(people):
@@ -281,6 +308,26 @@ def test_a_member_submits_an_item_and_withdraws_it_and_the_chair_cannot(app, dem
         meetings.publish_agenda(db.session.get(Meeting, meeting_id), person("chair@example.org"))
         db.session.commit()
     assert "Mental health services" not in app.test_client().get(f"/boards/{HWB}/meetings/{meeting_id}").text
+
+
+def test_a_member_sends_their_own_apologies_and_names_only_themselves(app, demo, new_browser):
+    with app.app_context():
+        meeting_id = a_meeting(HWB, person("chair@example.org")).id
+        member_id, chair_id = person("member@example.org").id, person("chair@example.org").id
+        db.session.commit()
+    url = f"/workspace/{HWB}/meetings/{meeting_id}/attendance"
+    member = signed_in(new_browser, "member@example.org")
+    form = member.get(url).text
+    assert "Ayesha Khan" in form and "David Levy" not in form
+    forged = member.submit(url, {"person": str(chair_id), "status": "apologies"})
+    assert forged.status_code == 200 and "There is a problem" in forged.text
+    sent = {"person": str(member_id), "status": "apologies", "proxy_name": "Jo Bloggs", "proxy_role": "Deputy"}
+    assert member.submit(url, sent).status_code == 302
+    with app.app_context():
+        assert [(a.user_id, a.proxy_name) for a in db.session.get(Meeting, meeting_id).attendance] == [
+            (member_id, "Jo Bloggs")
+        ]
+        assert [e.action for e in audit.trail(db.session.get(Meeting, meeting_id))][-1] == "record_attendance"
 
 
 def test_minutes_and_attendance_through_the_workspace_and_on_the_public_page(app, demo, new_browser):
@@ -422,7 +469,7 @@ WORKSPACE_PAGES = {
     "{meeting}/edit": ORGANISERS,
     "{meeting}/cancel": ORGANISERS,
     "{meeting}/minutes": ORGANISERS,
-    "{meeting}/attendance": ORGANISERS,
+    "{meeting}/attendance": VIEWERS,  # members record their own
 }
 
 

@@ -93,6 +93,7 @@ def show(board: Board, meeting_id: int):
         board=board,
         meeting=meeting,
         organiser=meetings.organises(current_user, board),
+        member=meetings.is_member(current_user, board),
         labels=forms.ATTENDANCE_LABELS,
         button=ButtonForm(),
         now=utcnow(),
@@ -234,9 +235,10 @@ def minutes(board: Board, meeting_id: int):
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @requires_board
 def attendance(board: Board, meeting_id: int):
-    _organiser_only(board)
     meeting = _meeting(board, meeting_id)
-    people = meetings.board_people(board)
+    people = meetings.attendance_choices(board, current_user)
+    if not people:
+        abort(403)
     form = forms.AttendanceForm()
     form.offer(people)
     if form.validate_on_submit():

@@ -290,12 +290,20 @@ def board_people(board: Board) -> list[User]:
     return list(db.session.scalars(query))
 
 
+def attendance_choices(board: Board, actor: User) -> list[User]:
+    """Whose attendance the actor may record: anyone on the board for those who organise, else themselves."""
+    people = board_people(board)
+    return people if organises(actor, board) else [p for p in people if p.id == actor.id]
+
+
 def record_attendance(
     meeting: Meeting, actor: User, person: User, status: str, *, proxy_name: str = "", proxy_role: str = ""
 ) -> Attendance:
     """Record whether a member attends or sent apologies; one who sends apologies may name a proxy, with the
-    experience, knowledge and delegated authority the terms of reference ask of them."""
-    _must_organise(actor, meeting.board)
+    experience, knowledge and delegated authority the terms of reference ask of them. Members record their own;
+    the chair, officers and secretariat anyone's."""
+    if actor.id != person.id:
+        _must_organise(actor, meeting.board)
     _not_cancelled(meeting)
     if person not in board_people(meeting.board):
         raise DomainError(_l("Choose one of the board's members"), field="person")
