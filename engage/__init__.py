@@ -106,6 +106,7 @@ def _blueprints(app: Flask) -> None:
     from engage.congress.staff_routes import bp as congress_staff_bp
     from engage.notices.routes import bp as notices_bp
     from engage.notices.routes import dev_mail
+    from engage.programmes import meeting_routes
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
     from engage.site.routes import bp as site_bp
@@ -122,6 +123,8 @@ def _blueprints(app: Flask) -> None:
         congress_bp,
         congress_staff_bp,
         workspace_bp,
+        meeting_routes.bp,
+        meeting_routes.public,
         dev_mail,
     ):
         app.register_blueprint(blueprint)

@@ -1,7 +1,7 @@
 """Command-line operations: flask seed, flask demo, flask users grant."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -16,6 +16,8 @@ from engage.congress.models import Congress
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
+from engage.programmes import meetings
+from engage.programmes.models import Meeting
 from engage.proposals import services as proposals
 from engage.proposals.models import Proposal
 from engage.time import utcnow
@@ -96,6 +98,7 @@ def demo_command(accounts_only: bool) -> None:
     click.echo(f"  and {len(residents)} more residents, and {made} proposals")
     if not accounts_only:
         click.echo(f"  and {_demo_congresses()} congresses")
+        click.echo(f"  and {_demo_meetings()} board meetings")
     db.session.commit()
 
 
@@ -131,6 +134,68 @@ def _demo_congresses() -> int:
             workshops=workshops,
         )
     return 2
+
+
+# A member of the Partnership Executive Group, for the demo's guaranteed agenda item and proxy.
+DEMO_PEG_MEMBER = ("peg.member@example.org", "Nadia Rahman")
+DEMO_MINUTES = (
+    "The board reviewed progress on its work programme and agreed the next steps for each item.\n\n"
+    "Actions: the officers report back on each item at the next meeting."
+)
+DEMO_AGENDA = ["Welcome, apologies and declarations of interest", "Minutes of the last meeting", "Work programme"]
+
+
+def _demo_meetings() -> int:
+    """Each board's last meeting (agenda and minutes published) and its next one (agenda published); PEG's next
+    meeting has a member's guaranteed item and a member's apologies with a proxy (once: none if any exist)."""
+    if db.session.scalar(select(func.count(Meeting.id))):
+        return 0
+    secretariat = accounts.user_by_email("secretariat@example.org")
+    today = utcnow().date()
+    made = 0
+    for board in partnership.boards():
+        for days in (-30, 21):
+            meeting = meetings.create_meeting(
+                board,
+                secretariat,
+                day=_weekday(today + timedelta(days=days + board.position)),
+                starts=time(10),
+                ends=time(12),
+                place="Town Hall, 160 Whitechapel Road, London E1 1BJ (step-free access, hearing loop)",
+            )
+            for title in DEMO_AGENDA:
+                meetings.add_item(meeting, secretariat, title=title, paper=f"The paper for: {title}.")
+            meetings.publish_agenda(meeting, secretariat)
+            if days < 0:
+                meetings.write_minutes(meeting, secretariat, DEMO_MINUTES)
+                meetings.publish_minutes(meeting, secretariat)
+            elif board.tier == meetings.EXECUTIVE:
+                _demo_peg_member_business(meeting, secretariat)
+            made += 1
+    return made
+
+
+def _weekday(day: date) -> date:
+    """The day, or the Monday after it when it falls at a weekend."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def _demo_peg_member_business(meeting, secretariat) -> None:
+    email, name = DEMO_PEG_MEMBER
+    member = accounts.user_by_email(email) or accounts.register(name, email, DEMO_PASSWORD, ["works"], "en", True)
+    accounts.grant(member, "board_member", meeting.board.slug)
+    db.session.flush()
+    meetings.submit_item(
+        meeting, member, title="Youth services across the partnership", paper="A member's item: guaranteed its place."
+    )
+    meetings.record_attendance(
+        meeting,
+        secretariat,
+        member,
+        "apologies",
+        proxy_name="Imran Hussain",
+        proxy_role="Deputy Director, with delegated authority to agree on the member's behalf",
+    )
 
 
 def _demo_proposals(authors: list) -> int:

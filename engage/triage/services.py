@@ -7,7 +7,6 @@ the second decision is refused with a clear message and changes nothing (optimis
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.orm import contains_eager
@@ -334,40 +333,12 @@ def escalate(
     )
     db.session.add(escalation)
     _flush()
-    peg = db.session.scalar(select(Board).where(Board.slug == PEG))
+    peg = db.session.scalar(select(Board).where(Board.tier == meetings.EXECUTIVE))
     meeting = meetings.next_meeting(peg) if peg else None
     if meeting is not None:
-        meetings.add_item(
-            meeting,
-            actor,
-            title=agenda_title(escalation),
-            paper=agenda_paper(escalation),
-            guaranteed=True,
-            escalation_id=escalation.id,
-        )
+        meetings.place_pending_escalations(meeting, actor)
     proposals.tell_people(proposal, change)
     return escalation
-
-
-def agenda_title(escalation: Escalation) -> str:
-    with force_locale("en"):
-        return _(
-            "Escalation from the %(board)s: %(reference)s",
-            board=escalation.board.name,
-            reference=escalation.proposal.reference,
-        )
-
-
-def agenda_paper(escalation: Escalation) -> str:
-    """The escalation as a paper for PEG: the proposal, the issue, what the board asks, why it cannot resolve it."""
-    with force_locale("en"):
-        parts = (
-            (_("Proposal"), f"{escalation.proposal.reference}: {escalation.proposal.title}"),
-            (_("The issue"), escalation.issue),
-            (_("What the board asks PEG for"), escalation.ask),
-            (_("Why the board cannot resolve it itself"), escalation.why_not_resolved),
-        )
-        return "\n\n".join(f"{heading}\n{text}" for heading, text in parts)
 
 
 def escalations_of(proposal: Proposal) -> list[Escalation]:
