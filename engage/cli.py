@@ -16,6 +16,7 @@ from engage.congress.models import Congress
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
+from engage.programmes import demo as work_programmes
 from engage.proposals import services as proposals
 from engage.proposals import statuses
 from engage.proposals.models import Proposal
@@ -96,6 +97,8 @@ def demo_command(accounts_only: bool) -> None:
     click.echo(f"  and {len(residents)} more residents, and {made} proposals")
     if not accounts_only:
         click.echo(f"  and {_demo_congresses()} congresses")
+        made = work_programmes.make(accounts.user_by_email("secretariat@example.org"))
+        click.echo(f"  and {made} work programmes")
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from engage.extensions import db
 from engage.partnership import services as partnership
+from engage.programmes import services as work_programmes
 
 bp = Blueprint("site", __name__)
 
@@ -48,7 +49,12 @@ def boards():
 @bp.get("/boards/<slug:slug>")
 def board(slug: str):
     board = found(partnership.board_by_slug(slug))
-    return render_template("site/board.html", board=board, interested=partnership.interested_priorities(board))
+    return render_template(
+        "site/board.html",
+        board=board,
+        interested=partnership.interested_priorities(board),
+        work_programmes=work_programmes.published_of(board),
+    )
 
 
 @bp.get("/accessibility")
