@@ -56,9 +56,9 @@ class Reference(BaseConverter):
 
 
 class MunicipalYear(BaseConverter):
-    """A municipal year as people write it, like 2027-28, given to views as its first year (2027)."""
+    """A municipal year as people write it, like 2027-28, given to views as its first year (2027); this century's."""
 
-    regex = r"\d{4}-\d{2}"
+    regex = r"20\d{2}-\d{2}"
 
     def to_python(self, value: str) -> int:
         first = int(value[:4])

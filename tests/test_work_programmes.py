@@ -199,10 +199,32 @@ def test_the_workspace_lists_this_year_and_next_and_the_years_meetings(app, demo
     assert "Room 1" in app.test_client().get(f"/boards/{BOARD}/work-programme/{LABEL}").get_data(as_text=True)
 
 
+def test_a_year_too_far_ahead_is_refused_on_the_form(app, demo, new_browser):
+    far = programmes.year_label(YEAR + 2)
+    chair = signed_in_as(new_browser, "board_chair")
+    page = chair.submit(f"{WORKSPACE}/{far}/items/new", {"title": "Later", "lead_organisation": ""})
+    assert page.status_code == 200 and "There is a problem" in page.get_data(as_text=True)
+    assert "not further ahead" in page.get_data(as_text=True) and 'value="Later"' in page.get_data(as_text=True)
+
+
+def test_a_published_programme_shows_hostile_text_escaped_and_speaks_bengali(app, demo):
+    make_programme(app, published=True)
+    with app.app_context():
+        db.session.scalar(db.select(WorkProgrammeItem)).title = HOSTILE
+        db.session.commit()
+    client = app.test_client()
+    page = client.get(f"/boards/{BOARD}/work-programme/{LABEL}").get_data(as_text=True)
+    assert HOSTILE not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    bengali = client.get(f"/boards/{BOARD}/work-programme/{LABEL}?lang=bn").get_data(as_text=True)
+    assert f"কর্মসূচি {LABEL}" in bengali and "শুরু হয়নি" in bengali
+
+
 def test_a_year_written_wrongly_or_an_item_of_another_programme_is_not_found(app, demo, new_browser):
     (item_id,) = make_programme(app, board="climate-partnership")
     secretariat = signed_in_as(new_browser, "secretariat")
-    assert secretariat.get(f"{WORKSPACE}/{YEAR}-{YEAR % 100:02d}").status_code == 404
+    for wrong in (f"{YEAR}-{YEAR % 100:02d}", "0000-01", "9999-00", "1999-00"):
+        assert secretariat.get(f"{WORKSPACE}/{wrong}").status_code == 404
+        assert app.test_client().get(f"/boards/{BOARD}/work-programme/{wrong}").status_code == 404
     assert secretariat.get(f"{WORKSPACE}/{LABEL}/items/{item_id}").status_code == 404
     assert secretariat.get(f"/workspace/no-such-board/work-programme/{LABEL}").status_code == 404
 

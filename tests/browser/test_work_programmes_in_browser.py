@@ -77,3 +77,14 @@ def test_a_board_officer_adds_an_item_publishes_and_reports_progress_for_the_pub
     expect(page.get_by_text("Two schools have walked their routes with the police.")).to_be_visible()
     visit(page, f"/boards/{BOARD}")
     expect(page.get_by_role("link", name=f"Work programme {label}")).to_be_visible()
+
+
+def test_the_secretariats_overview_and_pegs_roll_up_pass_axe(app, page, visit, sign_in_as, demo):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    sign_in_as(page, demo["secretariat"])
+    visit(page, "/secretariat/work-programmes")
+    expect(page.locator(".govuk-tag").filter(has_text="Not published").first).to_be_visible()
+    visit(page, "/workspace/partnership-executive-group/progress")
+    expect(page.get_by_role("table", name="By call to action")).to_contain_text("On track")
+    expect(page.get_by_role("table", name="By board")).to_contain_text("Climate Partnership")
