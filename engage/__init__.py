@@ -7,7 +7,7 @@ from flask import Flask, g, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
-from werkzeug.routing import BaseConverter, IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from engage import config
 from engage.extensions import csrf, db, init_celery, limiter, login_manager, migrate
@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseInteger
     app.url_map.converters["slug"] = Slug
     app.url_map.converters["reference"] = Reference
+    app.url_map.converters["year"] = MunicipalYear
     _templates(app)
     _extensions(app)
     _blueprints(app)
@@ -52,6 +53,21 @@ class Reference(BaseConverter):
     """A proposal's reference, like TH-2026-00042."""
 
     regex = r"[A-Z]{1,5}-\d{4}-\d{5,6}"
+
+
+class MunicipalYear(BaseConverter):
+    """A municipal year as people write it, like 2027-28, given to views as its first year (2027); this century's."""
+
+    regex = r"20\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> int:
+        first = int(value[:4])
+        if value[5:] != f"{(first + 1) % 100:02d}":
+            raise ValidationError
+        return first
+
+    def to_url(self, value: int) -> str:
+        return f"{value}-{(value + 1) % 100:02d}"
 
 
 def _templates(app: Flask) -> None:
@@ -107,6 +123,8 @@ def _blueprints(app: Flask) -> None:
     from engage.notices.routes import bp as notices_bp
     from engage.notices.routes import dev_mail
     from engage.programmes import meeting_routes
+    from engage.programmes.routes import bp as programmes_bp
+    from engage.programmes.workspace_routes import bp as work_programmes_bp
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
     from engage.site.routes import bp as site_bp
@@ -125,6 +143,8 @@ def _blueprints(app: Flask) -> None:
         workspace_bp,
         meeting_routes.bp,
         meeting_routes.public,
+        programmes_bp,
+        work_programmes_bp,
         dev_mail,
     ):
         app.register_blueprint(blueprint)

@@ -16,6 +16,7 @@ from engage.congress.models import Congress
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.partnership import services as partnership
+from engage.programmes import demo as work_programmes
 from engage.programmes import meetings
 from engage.programmes.models import Meeting
 from engage.proposals import services as proposals
@@ -94,11 +95,14 @@ def demo_command(accounts_only: bool) -> None:
         for email, name in DEMO_RESIDENTS
     ]
     db.session.flush()
+    if not accounts_only:  # the boards' year first: proposals then go into its programmes and PEG's next agenda
+        click.echo(f"  and {_demo_meetings()} board meetings")
+        made = work_programmes.make(accounts.user_by_email("secretariat@example.org"))
+        click.echo(f"  and {made} work programmes")
     made = 0 if accounts_only else _demo_proposals([accounts.user_by_email(DEMO_ACCOUNTS[0][0]), *residents])
     click.echo(f"  and {len(residents)} more residents, and {made} proposals")
     if not accounts_only:
         click.echo(f"  and {_demo_congresses()} congresses")
-        click.echo(f"  and {_demo_meetings()} board meetings")
     db.session.commit()
 
 

@@ -25,6 +25,11 @@ celery.conf.beat_schedule = {
     "expire-congress-offers": {"task": "worker.tasks.expire_congress_offers", "schedule": 300.0},
     "congress-reminders": {"task": "worker.tasks.send_congress_reminders", "schedule": 900.0},
     "forget-congress-needs": {"task": "worker.tasks.forget_congress_needs", "schedule": crontab(minute=30, hour=3)},
+    # Daily in June it reminds the boards that have not published next year's programme (weekly to each person).
+    "work-programme-reminders": {
+        "task": "worker.tasks.send_work_programme_reminders",
+        "schedule": crontab(minute=0, hour=9),
+    },
     "weekly-digests": {"task": "worker.tasks.send_digests", "schedule": crontab(minute=0, hour=8, day_of_week="mon")},
 }
 celery.conf.include = ["worker.tasks"]

@@ -1,11 +1,14 @@
 """Tasks: thin wrappers over engage services; they take ids, never ORM objects."""
 
+from datetime import date
+
 from celery import shared_task
 
 from engage.congress import planning
 from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
+from engage.programmes import reminders
 
 
 @shared_task(name="worker.tasks.deliver_notices")
@@ -63,5 +66,17 @@ def forget_congress_needs() -> int:
         done = planning.forget_needs()
         db.session.commit()
         return done
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="worker.tasks.send_work_programme_reminders")
+def send_work_programme_reminders(day: str | None = None) -> int:
+    """From 1 June, boards that have not published next year's work programme are reminded, weekly (`day`, an ISO
+    date, stands in for today)."""
+    try:
+        due = reminders.send_publication_reminders(date.fromisoformat(day) if day else None)
+        db.session.commit()
+        return due
     finally:
         db.session.remove()

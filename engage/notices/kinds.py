@@ -63,6 +63,13 @@ CATEGORIES = {
             (IMMEDIATE, WEEKLY, OFF),
             for_board_members=True,
         ),
+        Category(
+            "work_programme",
+            _l("Your board's work programme"),
+            _l("Reminders in June to publish your board's work programme for the next year by 30 June."),
+            (IMMEDIATE, OFF),
+            for_board_members=True,
+        ),
     )
 }
 
@@ -89,6 +96,7 @@ KINDS = {
     "congress_date_changed": "congress_registration",
     "registration_link": "congress_registration",
     "congress_reminder": "congress",
+    "work_programme_reminder": "work_programme",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 

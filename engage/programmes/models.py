@@ -41,6 +41,7 @@ class WorkProgramme(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     board: Mapped[Board] = relationship()
+    published_by: Mapped[User | None] = relationship()
     items: Mapped[list["WorkProgrammeItem"]] = relationship(
         back_populates="programme", order_by="WorkProgrammeItem.position, WorkProgrammeItem.id"
     )

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.programmes import meetings
+from engage.programmes import services as work_programmes
 
 bp = Blueprint("site", __name__)
 
@@ -54,6 +55,7 @@ def board(slug: str):
         board=board,
         interested=partnership.interested_priorities(board),
         meetings=meetings.board_meetings(board),
+        work_programmes=work_programmes.published_of(board),
     )
 
 
