@@ -79,12 +79,21 @@ def add_proposals(app, how_many: int, start: int) -> None:
         for number in range(start, start + how_many):
             priority = priorities[number % len(priorities)]
             proposal = Proposal(
-                reference=f"TH-2026-{number + 1:05d}", author_id=author.id, title=f"Idea {number} about canal benches",
-                problem="A problem", idea="An idea", who_it_helps="People", status="submitted",
-                board_id=priority.lead_board_id, ward=wards[number % len(wards)], show_name=True,
+                reference=f"TH-2026-{number + 1:05d}",
+                author_id=author.id,
+                title=f"Idea {number} about canal benches",
+                problem="A problem",
+                idea="An idea",
+                who_it_helps="People",
+                status="submitted",
+                board_id=priority.lead_board_id,
+                ward=wards[number % len(wards)],
+                show_name=True,
                 submitted_at=accounts.utcnow(),
-                calls_to_action=[ProposalPriority(priority=priority, position=0),
-                                 ProposalPriority(priority=priorities[(number + 1) % len(priorities)], position=1)],
+                calls_to_action=[
+                    ProposalPriority(priority=priority, position=0),
+                    ProposalPriority(priority=priorities[(number + 1) % len(priorities)], position=1),
+                ],
             )
             db.session.add(proposal)
         db.session.flush()

@@ -13,8 +13,9 @@ from engage.proposals import statuses
 from engage.proposals.models import Proposal, ProposalPriority
 
 PAGE_SIZE = 20
-# The same expression as the GIN index the migration creates on PostgreSQL.
-DOCUMENT = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(problem, '') || ' ' || coalesce(idea, ''))"
+# On PostgreSQL, each proposal's title, problem and idea as a tsvector: a generated column with its GIN index,
+# made by the migration b7c1e2d3f4a5 and not in the models (SQLite has no such column).
+DOCUMENT = "proposal.search_document"
 WORD = re.compile(r"\w{3,}")
 
 
