@@ -195,6 +195,7 @@ def similar():
 def index():
     filters = _filters()
     rows, total, more = search.find(filters)
+    known = partnership.structure()
     return render_template(
         "proposals/index.html",
         rows=rows,
@@ -202,10 +203,10 @@ def index():
         more=more,
         filters=filters,
         page_size=search.PAGE_SIZE,
-        calls=proposals.current_calls_to_action(),
-        wards=partnership.wards(),
-        boards=partnership.boards(),
-        labels=statuses.LABELS,
+        calls=known.calls_to_action,
+        wards=known.wards,
+        boards=known.boards,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
     )
 
@@ -227,7 +228,7 @@ def show(reference: str):
         can_edit=policy.can_edit(current_user, proposal),
         following=proposals.is_following(proposal, current_user),
         supported=proposals.has_supported(proposal, current_user),
-        labels=statuses.LABELS,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
     )
 
