@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from engage.accounts.models import RoleGrant, User
 from engage.errors import DomainError
@@ -328,8 +328,8 @@ def has_supported(proposal: Proposal, user) -> bool:
 
 
 def by_reference(reference: str) -> Proposal | None:
-    """The proposal with what its page shows: three queries whatever it has."""
-    return db.session.scalar(
+    """The proposal with what its page shows, in one query (a few rows: its calls to action by its journey)."""
+    query = (
         select(Proposal)
         .where(Proposal.reference == reference)
         .options(
@@ -337,10 +337,11 @@ def by_reference(reference: str) -> Proposal | None:
             joinedload(Proposal.board),
             joinedload(Proposal.organisation),
             joinedload(Proposal.author),
-            selectinload(Proposal.calls_to_action).joinedload(ProposalPriority.priority),
-            selectinload(Proposal.journey).joinedload(StatusChange.board),
+            joinedload(Proposal.calls_to_action).joinedload(ProposalPriority.priority),
+            joinedload(Proposal.journey).joinedload(StatusChange.board),
         )
     )
+    return db.session.scalars(query).unique().first()
 
 
 def drafts_of(user: User) -> list[Proposal]:
