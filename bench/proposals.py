@@ -301,9 +301,12 @@ def load_engage(url: str, n: int, seed: int = 2026) -> None:
                 )
 
         # The full-text index is built once after the COPY, from the migration's own definition.
-        fulltext = cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_proposal_fulltext'").fetchone()
-        if fulltext:
-            cur.execute("DROP INDEX ix_proposal_fulltext")
+        fulltext = cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE indexname IN ('ix_proposal_fulltext', 'ix_proposal_search_document')"
+        ).fetchall()
+        for name, _definition in fulltext:
+            cur.execute(f"DROP INDEX {name}")
 
         span = int((END - START).total_seconds())
         kinds = ["published"] * n + ["hidden"] * max(n // 300, 1) + ["draft"] * max(n // 50, 1)
@@ -404,7 +407,8 @@ def load_engage(url: str, n: int, seed: int = 2026) -> None:
         )
         if fulltext:
             cur.execute("SET maintenance_work_mem = '256MB'")
-            cur.execute(fulltext[0])
+            for _name, definition in fulltext:
+                cur.execute(definition)
             conn.commit()
     with psycopg.connect(_psycopg_url(url), autocommit=True, connect_timeout=10) as conn:
         conn.execute("VACUUM ANALYZE")

@@ -27,9 +27,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _extensions(app)
     _blueprints(app)
     _security_headers(app)
-    from engage import cli, i18n, pages
+    from engage import cli, i18n, layout, pages
 
     i18n.init_app(app)
+    layout.init_app(app)
     pages.init_app(app)
     cli.init_app(app)
     return app

@@ -16,10 +16,12 @@ def database_url(url: str) -> str:
 
 
 def engine_options(url: str) -> dict:
-    """SQLite serialises writers: let one wait its turn (up to 30 s) instead of failing at once."""
+    """SQLite serialises writers: let one wait its turn (up to 30 s) instead of failing at once. PostgreSQL: no
+    ping before each checkout (a round trip on every request); a connection the server dropped fails one request,
+    and SQLAlchemy then replaces every connection of the pool."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    return {}
 
 
 def broker_settings(redis_url: str | None) -> dict:

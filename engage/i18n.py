@@ -4,8 +4,10 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from engage.extensions import babel
 
@@ -41,8 +43,38 @@ def language() -> str:
     return str(get_locale())
 
 
+def _translations():
+    """The translations for the language in force, found once a request (or per force_locale): Flask-Babel finds
+    them again for every string, which costs a page more than translating."""
+    locale = get_locale()
+    kept = g.get("_engage_translations")
+    if kept is None or kept[0] is not locale:
+        kept = g._engage_translations = (locale, get_translations())
+    return kept[1]
+
+
+# Templates' _(), gettext() and ngettext(), as Jinja's i18n extension makes them ("newstyle": escaped, then
+# formatted with the keywords given), with the translations found through _translations.
+@pass_context
+def _gettext(context, string: str, **variables):
+    text = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     app.add_template_filter(when)
 
     @app.after_request

@@ -11,18 +11,20 @@ if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 db = current_app.extensions["migrate"].db
-# Indexes made by hand in migrations, on expressions Alembic cannot compare.
+# Indexes (and a column) made by hand in migrations, on expressions Alembic cannot compare.
 HAND_MADE = {
     "ix_proposal_fulltext",
     "ix_proposal_title_trigram",
     "ix_proposal_published_newest",
     "ix_proposal_published_supported",
     "ix_proposal_ward_supported",
+    "ix_proposal_search_document",
+    "search_document",  # proposal's generated full-text column, PostgreSQL only
 }
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    return not (type_ == "index" and name in HAND_MADE)
+    return not (type_ in ("index", "column") and name in HAND_MADE)
 
 
 def run_migrations_offline() -> None:

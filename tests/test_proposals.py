@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from support import csrf_token
 from engage.accounts import services as accounts
 from engage.cli import DEMO_PASSWORD
 from engage.extensions import db
+from engage.partnership import services as partnership
 from engage.proposals import services as proposals
 from engage.proposals import statuses
 from engage.proposals.models import Proposal, StatusChange
@@ -222,6 +224,31 @@ def test_the_list_filters_searches_sorts_and_pages(app, demo, new_browser):
     assert listed("q=summer") == {trees}
     assert listed("status=declined") == set()
     assert listed("q=%3Cscript%3E&ward=nowhere&page=-5&call-to-action=x") == set()
+    assert listed("ward=nowhere") == listed("board=nothing") == listed("call-to-action=9") == set()
+
+
+def test_the_public_pages_show_the_partnership_as_it_now_is_after_a_change(app, browser, tmp_path):
+    """Each process keeps the partnership's structure for a while; a change made here shows at once, and one
+    rolled back is forgotten."""
+    assert "Mile End" in browser.get("/proposals/").get_data(as_text=True)
+    data = json.loads(partnership.DATA_FILE.read_text(encoding="utf-8"))
+    next(w for w in data["wards"] if w["slug"] == "mile-end")["name"] = "Mile End and Globe Town"
+    plan = next(p for p in data["plans"] if p["current"])
+    plan["priorities"][0]["title"] = "A fairer borough for everyone"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(data), encoding="utf-8")
+
+    with app.app_context():
+        partnership.seed(changed)
+        db.session.rollback()
+    assert "Mile End and Globe Town" not in browser.get("/proposals/").get_data(as_text=True)
+    assert "A fairer borough" not in browser.get("/").get_data(as_text=True)
+
+    with app.app_context():
+        partnership.seed(changed)
+        db.session.commit()
+    assert "Mile End and Globe Town" in browser.get("/proposals/").get_data(as_text=True)
+    assert "A fairer borough for everyone" in browser.get("/").get_data(as_text=True)
 
 
 def test_open_data_leaves_out_names_people_asked_to_keep_private(app, demo, new_browser):

@@ -1,15 +1,17 @@
 """Loading and reading the partnership's structure."""
 
 import json
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
 from engage.errors import DomainError
 from engage.extensions import db
-from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
+from engage.partnership.models import Board, Localised, Organisation, Plan, Priority, Ward
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "tower-hamlets.json"
 
@@ -44,6 +46,8 @@ def seed(path: Path = DATA_FILE) -> None:
         for p in spec["priorities"]:
             _seed_priority(plan, p, boards)
     db.session.flush()
+    forget_structure()
+    structure()  # read at once, so the first page after a seed costs what every other one does
 
 
 def _seed_priority(plan: Plan, spec: dict, boards: dict[str, Board]) -> None:
@@ -124,4 +128,125 @@ def set_lead_board(number: int, board_slug: str, actor) -> Priority:
         audit.record(actor, "route", priority, from_board=priority.lead_board_id, to_board=board.id)
         priority.lead_board = board
         db.session.flush()
+        forget_structure()
     return priority
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The structure as the public pages read it: plain rows, kept by each process for a short while, since it changes
+# a few times a year (the seed, the routing table) and the busiest pages would otherwise ask for it every time.
+
+STRUCTURE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class WardRow:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class BoardRow(Localised):
+    id: int
+    slug: str
+    name: str
+    name_bn: str
+
+
+@dataclass(frozen=True)
+class PriorityRow(Localised):
+    id: int
+    number: int
+    title: str
+    title_bn: str
+
+
+@dataclass(frozen=True)
+class PlanRow(Localised):
+    title: str
+    title_bn: str
+    vision: str
+    vision_bn: str
+    start_year: int
+    end_year: int
+    priorities: list[PriorityRow]
+
+
+@dataclass
+class Structure:
+    wards: list[WardRow]  # by name
+    boards: list[BoardRow]  # in the structure's order
+    priorities: dict[int, PriorityRow]  # every plan's, by id
+    plan: PlanRow | None  # the current one
+    calls_to_action: dict[int, PriorityRow] = field(init=False)  # the current plan's, by number
+    ward_ids: dict[str, int] = field(init=False)
+    board_ids: dict[str, int] = field(init=False)
+
+    def __post_init__(self):
+        self.calls_to_action = {p.number: p for p in self.plan.priorities} if self.plan else {}
+        self.ward_ids = {w.slug: w.id for w in self.wards}
+        self.board_ids = {b.slug: b.id for b in self.boards}
+        self.wards_by_id = {w.id: w for w in self.wards}
+
+
+_structures: dict[int, tuple[float, Structure]] = {}  # by engine, with when it was read
+
+
+def structure() -> Structure:
+    """The partnership's wards, boards and plans' priorities, read at most every STRUCTURE_SECONDS."""
+    key = id(db.engine)
+    kept = _structures.get(key)
+    now = time.monotonic()
+    if kept is None or now - kept[0] > STRUCTURE_SECONDS:
+        kept = _structures[key] = (now, _read_structure())
+    return kept[1]
+
+
+def forget_structure() -> None:
+    """The structure has changed in this transaction: read it again (in this process; others see the change within
+    STRUCTURE_SECONDS), and once more should the transaction be rolled back."""
+    _structures.clear()
+    db.session.info["structure_changed"] = True
+
+
+def _read_structure() -> Structure:
+    def rows(*columns, order_by=None):
+        return db.session.execute(select(*columns).order_by(order_by)).all()
+
+    links = db.session.execute(
+        select(Priority.id, Priority.number, Priority.title, Priority.title_bn, Plan.current)
+        .join(Plan)
+        .order_by(Priority.number)
+    ).all()
+    priorities = {r.id: PriorityRow(*r[:4]) for r in links}
+    plan = db.session.scalar(select(Plan).filter_by(current=True))
+    return Structure(
+        wards=[WardRow(*r) for r in rows(Ward.id, Ward.slug, Ward.name, order_by=Ward.name)],
+        boards=[BoardRow(*r) for r in rows(Board.id, Board.slug, Board.name, Board.name_bn, order_by=Board.position)],
+        priorities=priorities,
+        plan=PlanRow(
+            plan.title,
+            plan.title_bn,
+            plan.vision,
+            plan.vision_bn,
+            plan.start_year,
+            plan.end_year,
+            [priorities[r.id] for r in links if r.current],
+        )
+        if plan
+        else None,
+    )
+
+
+def _after_commit(session) -> None:
+    session.info.pop("structure_changed", None)
+
+
+def _after_rollback(session, _previous) -> None:
+    if session.info.pop("structure_changed", False):
+        _structures.clear()
+
+
+event.listen(db.session, "after_commit", _after_commit)
+event.listen(db.session, "after_soft_rollback", _after_rollback)

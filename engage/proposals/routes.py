@@ -195,6 +195,7 @@ def similar():
 def index():
     filters = _filters()
     rows, total, more = search.find(filters)
+    known = partnership.structure()
     return render_template(
         "proposals/index.html",
         rows=rows,
@@ -202,10 +203,10 @@ def index():
         more=more,
         filters=filters,
         page_size=search.PAGE_SIZE,
-        calls=proposals.current_calls_to_action(),
-        wards=partnership.wards(),
-        boards=partnership.boards(),
-        labels=statuses.LABELS,
+        calls=known.calls_to_action,
+        wards=known.wards,
+        boards=known.boards,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
     )
 
@@ -215,19 +216,21 @@ def show(reference: str):
     proposal = proposals.by_reference(reference)
     if proposal is None or not policy.can_see(current_user, proposal):
         abort(404)
-    staff = current_user.is_authenticated and secretariat(current_user)
+    signed_in = current_user.is_authenticated
+    staff = signed_in and secretariat(current_user)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
-        button=ButtonForm(),
+        # Only someone signed in sees the forms: no CSRF token (and so no session cookie) for anyone else.
+        button=ButtonForm() if signed_in else None,
         staff=staff,
         comments=proposals.comments(proposal, include_hidden=staff),
-        comment_form=forms.CommentForm(),
+        comment_form=forms.CommentForm() if signed_in else None,
         is_author=policy.is_author(current_user, proposal),
         can_edit=policy.can_edit(current_user, proposal),
         following=proposals.is_following(proposal, current_user),
         supported=proposals.has_supported(proposal, current_user),
-        labels=statuses.LABELS,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
     )
 

@@ -4,17 +4,18 @@ and proposals that look like one being written."""
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Select, String, and_, cast, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
-from engage.partnership.models import Board, Plan, Priority, Ward
+from engage.partnership import services as partnership
 from engage.proposals import statuses
 from engage.proposals.models import Proposal, ProposalPriority
 
 PAGE_SIZE = 20
-# The same expression as the GIN index the migration creates on PostgreSQL.
-DOCUMENT = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(problem, '') || ' ' || coalesce(idea, ''))"
+# On PostgreSQL, each proposal's title, problem and idea as a tsvector: a generated column with its GIN index,
+# made by the migration b7c1e2d3f4a5 and not in the models (SQLite has no such column).
+DOCUMENT = "proposal.search_document"
 WORD = re.compile(r"\w{3,}")
 
 
@@ -60,22 +61,27 @@ def _matching(query: Select, typed: str) -> Select:
     return query if condition is None else query.where(condition)
 
 
+def _is(column, value):
+    """column = value; for something unknown (a ward nobody has heard of), nothing (never column IS NULL)."""
+    return false() if value is None else column == value
+
+
 def _filtered(filters: Filters) -> Select:
     query = _matching(published(), filters.q)
+    known = partnership.structure()
     if filters.call_to_action:
-        priority_id = db.session.scalar(
-            select(Priority.id).join(Plan).where(Plan.current.is_(True), Priority.number == filters.call_to_action)
-        )
+        priority = known.calls_to_action.get(filters.call_to_action)
         mapped = select(ProposalPriority.proposal_id).where(
-            ProposalPriority.proposal_id == Proposal.id, ProposalPriority.priority_id == priority_id
+            ProposalPriority.proposal_id == Proposal.id,
+            _is(ProposalPriority.priority_id, priority.id if priority else None),
         )
         query = query.where(mapped.exists())
     if filters.ward == "borough-wide":
         query = query.where(Proposal.ward_id.is_(None))
     elif filters.ward:
-        query = query.where(Proposal.ward_id == select(Ward.id).where(Ward.slug == filters.ward).scalar_subquery())
+        query = query.where(_is(Proposal.ward_id, known.ward_ids.get(filters.ward)))
     if filters.board:
-        query = query.where(Proposal.board_id == select(Board.id).where(Board.slug == filters.board).scalar_subquery())
+        query = query.where(_is(Proposal.board_id, known.board_ids.get(filters.board)))
     if filters.status in statuses.PUBLIC:
         query = query.where(Proposal.status == filters.status)
     return query
@@ -90,9 +96,47 @@ def _with_details(query: Select) -> Select:
     )
 
 
-def find(filters: Filters) -> tuple[list[Proposal], int, bool]:
+@dataclass(frozen=True)
+class Card:
+    """What the list shows of a proposal, read as a plain row (no ORM object, no relationships)."""
+
+    reference: str
+    title: str
+    status: str
+    supports: int
+    ward: partnership.WardRow | None
+    priorities: list[partnership.PriorityRow]
+
+
+# Each listed proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on
+# PostgreSQL, group_concat on SQLite), put in order here.
+_LINKS = (
+    select(
+        func.aggregate_strings(
+            cast(ProposalPriority.position, String) + ":" + cast(ProposalPriority.priority_id, String), ","
+        )
+    )
+    .where(ProposalPriority.proposal_id == Proposal.id)
+    .scalar_subquery()
+)
+_CARD = (Proposal.reference, Proposal.title, Proposal.status, Proposal.supports, Proposal.ward_id, _LINKS)
+
+
+def _card(row, known: partnership.Structure) -> Card:
+    links = sorted(tuple(int(n) for n in link.split(":")) for link in row[5].split(",")) if row[5] else []
+    return Card(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        known.wards_by_id.get(row[4]),
+        [known.priorities[priority_id] for _position, priority_id in links if priority_id in known.priorities],
+    )
+
+
+def find(filters: Filters) -> tuple[list[Card], int, bool]:
     """One page of published proposals, how many match (counted up to a cap) and whether more than that do:
-    a fixed number of queries."""
+    two queries."""
     query = _filtered(filters)
     page = max(filters.page, 1)
     cap = max(COUNT_CAP, page * PAGE_SIZE)
@@ -103,11 +147,13 @@ def find(filters: Filters) -> tuple[list[Proposal], int, bool]:
         if filters.sort == "supported"
         else (Proposal.submitted_at.desc(), Proposal.id.desc())
     )
-    listed = query.order_by(*order).options(
-        selectinload(Proposal.calls_to_action).joinedload(ProposalPriority.priority), selectinload(Proposal.ward)
-    )
-    rows = db.session.scalars(listed.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return list(rows), min(total, cap), total > cap
+    # The page's ids first (an index scan, skipping the earlier pages' rows), then only their cards.
+    ids = query.with_only_columns(Proposal.id).order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ids = ids.subquery()
+    listed = select(*_CARD).join(ids, Proposal.id == ids.c.id).order_by(*order)
+    known = partnership.structure()
+    rows = [_card(row, known) for row in db.session.execute(listed)]
+    return rows, min(total, cap), total > cap
 
 
 def _trigrams() -> bool:

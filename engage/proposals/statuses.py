@@ -19,6 +19,16 @@ LABELS = {
     "referred": _l("Referred to another board"),
     "withdrawn": _l("Withdrawn"),
 }
+_LABELS_IN: dict[str, dict[str, str]] = {}
+
+
+def labels_in(language: str) -> dict[str, str]:
+    """LABELS translated once per process and language, for pages that show many of them."""
+    if language not in _LABELS_IN:
+        _LABELS_IN[language] = {status: str(label) for status, label in LABELS.items()}
+    return _LABELS_IN[language]
+
+
 # GOV.UK tag colours, so a status reads the same everywhere.
 COLOURS = {
     "draft": "grey",

@@ -19,7 +19,7 @@ def found(row):
 
 @bp.get("/")
 def home():
-    return render_template("site/home.html", plan=partnership.current_plan())
+    return render_template("site/home.html", plan=partnership.structure().plan)
 
 
 @bp.get("/calls-to-action/")

@@ -1,0 +1,31 @@
+"""The page layout's parts that are the same for everyone with the same language (the head's links, the skip link,
+the header, the menu for a page and set of roles, the footer): rendered once per process from layout.html's macros
+and kept, instead of on every request. They hold no nonce, token or anything about the person."""
+
+from flask import Flask, request
+from markupsafe import Markup, escape
+
+from engage.i18n import language
+
+_fragments: dict[tuple, Markup] = {}
+
+
+def fragment(app: Flask, name: str, *args) -> Markup:
+    key = (name, language(), request.script_root, args)
+    html = _fragments.get(key)
+    if html is None:
+        macro = getattr(app.jinja_env.get_template("layout.html").module, name)
+        html = _fragments[key] = Markup(macro(*args))
+    return html
+
+
+def select_option(value, label, current) -> Markup:
+    """One <option> of a <select>, selected when it is the current value: a function, not a macro, as a list's
+    filters have about fifty of them."""
+    selected = "selected" if current == value else ""
+    return Markup(f'<option value="{escape(value)}" {selected}>{escape(label)}</option>')
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["fragment"] = lambda name, *args: fragment(app, name, *args)
+    app.jinja_env.globals["select_option"] = select_option
