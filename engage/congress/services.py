@@ -70,6 +70,12 @@ def by_slug(slug: str) -> Congress | None:
     return db.session.scalar(query)
 
 
+def workshop(workshop_id: int | None) -> Workshop | None:
+    """A workshop of a congress people can see (published, or cancelled after it was), with its congress."""
+    found = db.session.get(Workshop, workshop_id) if workshop_id and 0 < workshop_id < 2**31 else None
+    return found if found is not None and found.congress.state != "draft" else None
+
+
 def is_open(congress: Congress, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return congress.state == "published" and congress.opens_at <= now < congress.closes_at
