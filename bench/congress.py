@@ -295,6 +295,7 @@ class Bench:
         }
         notices_before, redis_before = last_notice(self.app), queued(REDIS_URL, "celery")
         r = serving.run(self.engage, "/", seconds, LUA, env)
+        time.sleep(1)  # the requests wrk stopped waiting for finish
         r.update(check(self.app, congress_id, notices_before))
         r["enqueued"] = queued(REDIS_URL, "celery") - redis_before
         return r
