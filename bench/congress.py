@@ -240,7 +240,7 @@ def empty_queue(url: str, key: str) -> None:
     """Only the queue this script filled (and kombu's binding for it): other work may use the same Redis."""
     import redis
 
-    redis.Redis.from_url(url, socket_timeout=5).delete(key, f"_kombu.binding.{key}")
+    redis.Redis.from_url(url, socket_timeout=5).delete(key, f"_kombu.binding.{key}", f"_kombu.binding_permanent.{key}")
 
 
 # --------------------------------------------------------------------------------------------------------------------
