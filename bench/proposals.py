@@ -24,26 +24,18 @@ Only 127.0.0.1 is ever requested; every subprocess has a time limit.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import random
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CEILING_DIR = Path(os.environ.get("BENCH_CEILING_DIR", ROOT.parent / "shared" / "bench"))
-CEILING_VENV = Path(os.environ.get("BENCH_CEILING_VENV", Path.home() / ".cache" / "engage-bench" / "ceiling-venv"))
-CEILING_PACKAGES = ["flask", "flask-sqlalchemy", "psycopg2-binary", "gunicorn", "celery", "redis", "packaging"]
+import serving
+from serving import ROOT, engage_app, log, psycopg_url, recreate_database
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/engage_bench_proposals")
 CEILING_URL = os.environ.get(
     "BENCH_CEILING_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/engage_bench_ceiling_proposals"
@@ -222,29 +214,6 @@ def _text(rng: random.Random) -> tuple[int, str, str, str, str]:
 # Setting up
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def _psycopg_url(url: str) -> str:
-    return url.replace("postgresql+psycopg2://", "postgresql://").replace("postgresql+psycopg://", "postgresql://")
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = _psycopg_url(url).rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def engage_app(url: str):
-    from engage import config, create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": config.database_url(url)})
-
-
 def load_engage(url: str, n: int, seed: int = 2026) -> None:
     import flask_migrate
     import psycopg
@@ -263,7 +232,7 @@ def load_engage(url: str, n: int, seed: int = 2026) -> None:
     log(f"migrated and seeded in {time.monotonic() - started:.1f} s")
 
     rng = random.Random(seed)
-    with psycopg.connect(_psycopg_url(url), connect_timeout=10) as conn:
+    with psycopg.connect(psycopg_url(url), connect_timeout=10) as conn:
         cur = conn.cursor()
         priorities = {}  # (current plan?, number) -> (id, lead board id)
         for pid, number, board, current in cur.execute(
@@ -410,40 +379,9 @@ def load_engage(url: str, n: int, seed: int = 2026) -> None:
             for _name, definition in fulltext:
                 cur.execute(definition)
             conn.commit()
-    with psycopg.connect(_psycopg_url(url), autocommit=True, connect_timeout=10) as conn:
+    with psycopg.connect(psycopg_url(url), autocommit=True, connect_timeout=10) as conn:
         conn.execute("VACUUM ANALYZE")
     log(f"database ready in {time.monotonic() - started:.1f} s")
-
-
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    log("installing wrk")
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, timeout=300, capture_output=True)
-    if not shutil.which("wrk"):
-        subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=300, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, timeout=300, capture_output=True)
-
-
-def setup_ceiling(reuse: bool) -> None:
-    python = CEILING_VENV / "bin" / "python"
-    if not (CEILING_VENV / "bin" / "gunicorn").exists():
-        log(f"creating the ceiling's venv in {CEILING_VENV}")
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(CEILING_VENV)], check=True, timeout=120)
-        pip = [str(python), "-m", "pip", "install", "--quiet", *CEILING_PACKAGES]
-        done = subprocess.run(pip, capture_output=True, text=True, timeout=600)
-        if done.returncode:
-            raise SystemExit(f"pip install for the ceiling failed:\n{done.stdout}\n{done.stderr}")
-    if reuse:
-        return
-    recreate_database(CEILING_URL)
-    subprocess.run(
-        [str(python), "ceiling_app.py", "init"],
-        cwd=CEILING_DIR,
-        env={**os.environ, "BENCH_DB_URL": CEILING_URL, "PYTHONDONTWRITEBYTECODE": "1"},
-        check=True,
-        timeout=120,
-    )
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -511,116 +449,10 @@ def page_queries(url: str, explain: bool) -> dict[str, int]:
 # Serving and measuring
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(command: list[str], cwd: Path, env: dict, logfile: Path) -> subprocess.Popen:
-    out = logfile.open("w")
-    return subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a gunicorn this script started: TERM to its own process group, KILL after 15 s."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
-def wait_ready(base: str, path: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server for {base} exited with {process.returncode}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(base + path, timeout=5) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.5)
-    raise SystemExit(f"{base}{path} not ready after {timeout} s")
-
-
-def wrk(url: str, seconds: int) -> dict:
-    assert url.startswith("http://127.0.0.1:")
-    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s",
-               str(CEILING_DIR / "summary.lua"), url]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    for line in result.stdout.splitlines():
-        if line.startswith("JSON "):
-            return json.loads(line[5:])
-    raise RuntimeError(f"wrk printed no summary for {url}: {result.stdout}\n{result.stderr}")
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pids: set[int]) -> dict[int, float]:
-    """User + system CPU each process used so far (those gone or unreadable are left out)."""
-    seconds = {}
-    for pid in pids:
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            seconds[pid] = (int(fields[11]) + int(fields[12])) / TICK
-    return seconds
-
-
-def used(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU used between two readings by the processes in both (a backend that came or went is left out)."""
-    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
-
-
-def group_pids(pgid: int) -> set[int]:
-    pids = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
-                    pids.add(int(entry))
-    return pids
-
-
-def backend_pids(url: str) -> set[int]:
-    """The PostgreSQL backends serving a database (local server: their CPU is read from /proc too)."""
-    import psycopg
-
-    base, name = _psycopg_url(url).rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)).fetchall()
-    return {r[0] for r in rows}
-
-
-class Server:
-    def __init__(self, process: subprocess.Popen, base: str, database_url: str):
-        self.process, self.base, self.database_url = process, base, database_url
-
-    def pids(self) -> tuple[set[int], set[int]]:
-        return group_pids(self.process.pid), backend_pids(self.database_url)
-
-
-def run(server: Server, path: str, seconds: int) -> dict:
-    """wrk against one page, and the CPU the page cost: its gunicorn workers, and its database's backends."""
-    app_pids, db_pids = server.pids()
-    app0, db0 = cpu_seconds(app_pids), cpu_seconds(db_pids)
-    r = wrk(server.base + path, seconds)
-    app_pids, db_pids = server.pids()
-    app1, db1 = cpu_seconds(app_pids), cpu_seconds(db_pids)
-    requests = max(r["requests"], 1)
-    r["app_cpu_ms"] = 1000 * used(app0, app1) / requests
-    r["db_cpu_ms"] = 1000 * used(db0, db1) / requests
-    return r
-
-
-def measure(args) -> None:
+def measure(args, pages=PAGES, budget: float = BUDGET, sign_in=None) -> None:
+    """Serve both apps and run the interleaved rounds over `pages`; `sign_in(base)`, if given, returns the headers
+    (a session cookie) Engage's pages are requested with."""
     workdir = Path(tempfile.mkdtemp(prefix="engage-bench-proposals-"))
-    engage_port, ceiling_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FLASK_DEBUG")}
     engage_env = {
         **env,
@@ -630,65 +462,59 @@ def measure(args) -> None:
         "ENGAGE_INSTANCE_PATH": str(workdir / "instance"),
     }
     ceiling_env = {**env, "BENCH_DB_URL": CEILING_URL, "PYTHONDONTWRITEBYTECODE": "1"}
-    gunicorn = ["-w", "4", "-k", "sync", "-b"]
-    processes = []
+    servers: list[serving.Server] = []
     try:
-        command = [str(Path(sys.executable).parent / "gunicorn"), *gunicorn, f"127.0.0.1:{engage_port}"]
-        processes.append(start([*command, "engage:create_app()"], ROOT, engage_env, workdir / "engage.log"))
-        command = [str(CEILING_VENV / "bin" / "gunicorn"), *gunicorn, f"127.0.0.1:{ceiling_port}", "ceiling_app:app"]
-        processes.append(start(command, CEILING_DIR, ceiling_env, workdir / "ceiling.log"))
-        engage = Server(processes[0], f"http://127.0.0.1:{engage_port}", DATABASE_URL)
-        ceiling = Server(processes[1], f"http://127.0.0.1:{ceiling_port}", CEILING_URL)
-        wait_ready(engage.base, "/", engage.process)
-        wait_ready(ceiling.base, CEILING_PAGE, ceiling.process)
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        servers.append(serving.serve("engage", gunicorn, "engage:create_app()", ROOT, engage_env, DATABASE_URL,
+                                     workdir, "/"))  # fmt: skip
+        ceiling_gunicorn = serving.CEILING_VENV / "bin" / "gunicorn"
+        servers.append(serving.serve("ceiling", ceiling_gunicorn, "ceiling_app:app", serving.CEILING_DIR, ceiling_env,
+                                     CEILING_URL, workdir, CEILING_PAGE))  # fmt: skip
+        engage, ceiling = servers
         log(f"Engage on {engage.base} (gunicorn master {engage.process.pid}), ceiling on {ceiling.base} "
             f"(master {ceiling.process.pid}); logs in {workdir}")  # fmt: skip
-        targets = [("ceiling /events", ceiling, CEILING_PAGE)] + [(n, engage, p) for n, p in PAGES]
+        headers = tuple(sign_in(engage.base)) if sign_in else ()
+        targets = [("ceiling /events", ceiling, CEILING_PAGE)] + [(n, engage, p) for n, p in pages]
         for _name, server, path in targets:
-            wrk(server.base + path, args.warmup)
+            serving.wrk(server.base + path, args.warmup, headers=headers if server is engage else ())
         results: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
         loads: list[float] = []
         header = f"{'page':<20}{'req/s':>7}{'p99 ms':>8}{'× ceiling':>10}  {'CPU ms/req app+db':>18}{'× ceiling':>10}"
         for round_number in range(1, args.rounds + 1):
             loads.append(os.getloadavg()[0])
-            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-            print(f"\nround {round_number} of {args.rounds} (wrk -t2 -c32 -d{args.duration}s; load average {load})")
+            print(f"\nround {round_number} of {args.rounds} (wrk -t2 -c32 -d{args.duration}s; "
+                  f"load average {serving.load_average()})")  # fmt: skip
             print(header + f"{'non-2xx':>9}{'errors':>7}")
             base = None
             for name, server, path in targets:
-                r = run(server, path, args.duration)
-                r["round"], r["cpu_ms"] = round_number, r["app_cpu_ms"] + r["db_cpu_ms"]
+                r = serving.run(server, path, args.duration, headers=headers if server is engage else ())
+                r["round"] = round_number
                 base = base or r
-                r["ratio"], r["cpu_ratio"] = r["rps"] / base["rps"], base["cpu_ms"] / max(r["cpu_ms"], 1e-9)
-                results[name].append(r)
-                errors = r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout"]
+                results[name].append(serving.compare(r, base))
                 cpu = f"{r['app_cpu_ms']:.2f}+{r['db_cpu_ms']:.2f}"
                 print(f"{name:<20}{r['rps']:>7.0f}{r['p99_ms']:>8.1f}{r['ratio']:>9.2f}×  {cpu:>18}"
-                      f"{r['cpu_ratio']:>9.2f}×{r['non2xx']:>9}{errors:>7}", flush=True)  # fmt: skip
-        print(f"\nmedian of {args.rounds} rounds; budget: public pages ≥ {BUDGET}× the ceiling's 20-row page in req/s")
+                      f"{r['cpu_ratio']:>9.2f}×{r['non2xx']:>9}{r['errors']:>7}", flush=True)  # fmt: skip
+        print(f"\nmedian of {args.rounds} rounds; budget: ≥ {budget}× the ceiling's 20-row page in req/s")
         print(header + f"{'min ×':>8}  verdict")
         for name, server, _ in targets:
             rs = results[name]
-            med = {k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], int | float)}
+            med = serving.medians(rs)
             verdict = ""
             if server is not ceiling:
-                verdict = "within budget" if med["ratio"] >= BUDGET else "UNDER BUDGET"
-                if (med["ratio"] >= BUDGET) != (med["cpu_ratio"] >= BUDGET):
+                verdict = "within budget" if med["ratio"] >= budget else "UNDER BUDGET"
+                if (med["ratio"] >= budget) != (med["cpu_ratio"] >= budget):
                     verdict += " (the CPU ratio disagrees)"
             cpu = f"{med['app_cpu_ms']:.2f}+{med['db_cpu_ms']:.2f}"
             print(f"{name:<20}{med['rps']:>7.0f}{med['p99_ms']:>8.1f}{med['ratio']:>9.2f}×  {cpu:>18}"
                   f"{med['cpu_ratio']:>9.2f}×{min(r['ratio'] for r in rs):>7.2f}×  {verdict}")  # fmt: skip
         print("CPU ms/req: user+system CPU of the gunicorn workers and of the database's backends (parallel query")
         print("workers not included) over the run, per request; on a shared machine its ratio is the steadier one.")
-        busiest = max(loads)
-        if busiest > (os.cpu_count() or 1):
-            print(f"WARNING: load average reached {busiest:.1f} on {os.cpu_count()} CPUs during the rounds: other work")
-            print("shared the machine, so the req/s ratios are unreliable; trust the CPU ratios, or run again.")
+        serving.warn_if_busy(loads)
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1))
     finally:
-        for process in processes:
-            stop(process)
+        for server in servers:
+            serving.stop(server.process)
         log("servers stopped")
 
 
@@ -712,8 +538,8 @@ def main() -> None:
           + ", ".join(f"{name} {n}" for name, n in counts.items()))  # fmt: skip
     if args.explain:
         return
-    ensure_wrk()
-    setup_ceiling(args.reuse)
+    serving.ensure_wrk()
+    serving.setup_ceiling(CEILING_URL, args.reuse)
     measure(args)
 
 

@@ -120,7 +120,9 @@ def deliver(app, smtp):
 
     def run():
         with app.app_context():
-            delivery.deliver(db.session.scalars(db.select(Notice.id).filter_by(status="pending")).all())
+            delivery.deliver(
+                db.session.scalars(db.select(Notice.id).filter_by(status="pending").order_by(Notice.id)).all()
+            )
             db.session.remove()
         return list(smtp[1].messages)
 

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from engage.accounts import services as accounts
 from engage.congress import services as congresses
-from engage.congress.models import Congress, Registration
+from engage.congress.models import Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.proposals import services as proposals
@@ -196,7 +196,7 @@ def session_cookie(app, user) -> str:
         return app.session_interface.get_signing_serializer(app).dumps(dict(session))
 
 
-def post_registration(port: int, cookie: str) -> int:
+def post_registration(port: int, cookie: str, answers: dict | None = None) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": f"session={cookie}", "User-Agent": "load"}
     connection.request("GET", "/congress/spring-2027/register", headers=headers)
@@ -204,7 +204,7 @@ def post_registration(port: int, cookie: str) -> int:
     page = response.read().decode()
     cookie = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or f"session={cookie}").group(1)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urlencode({"csrf_token": token, "attending_as": "resident", "interpreter": "none"})
+    body = urlencode({"csrf_token": token, "attending_as": "resident", "interpreter": "none", **(answers or {})})
     connection.request(
         "POST",
         "/congress/spring-2027/register",
@@ -220,10 +220,9 @@ def post_registration(port: int, cookie: str) -> int:
     return status
 
 
-@pytest.mark.parametrize(("people", "places"), [(500, 100)])
-def test_concurrent_registrations_never_oversell(app, people, places):
+def register_at_once(app, people: int, answers: dict | None = None) -> list[int]:
+    """`people` signed-in people post the register form at once (50 at a time) to a served app: their statuses."""
     with app.app_context():
-        make_congress(capacity=places)
         users = [
             accounts.register(f"Person {n}", f"load{n}@example.org", "x" * 12, ["lives"], "en", True)
             for n in range(people)
@@ -235,9 +234,17 @@ def test_concurrent_registrations_never_oversell(app, people, places):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with ThreadPoolExecutor(max_workers=50) as pool:
-            statuses = list(pool.map(lambda c: post_registration(server.server_port, c), cookies))
+            return list(pool.map(lambda c: post_registration(server.server_port, c, answers), cookies))
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(("people", "places"), [(500, 100)])
+def test_concurrent_registrations_never_oversell(app, people, places):
+    with app.app_context():
+        make_congress(capacity=places)
+        db.session.commit()
+    statuses = register_at_once(app, people)
     assert statuses.count(302) == people, sorted(set(statuses))
     with app.app_context():
         rows = db.session.scalars(db.select(Registration)).all()
@@ -245,6 +252,19 @@ def test_concurrent_registrations_never_oversell(app, people, places):
         assert counts == {"confirmed": places, "waitlisted": people - places}
         assert len({r.email for r in rows}) == people
         assert db.session.scalar(db.select(Congress.confirmed)) == places
+
+
+def test_concurrent_registrations_never_oversell_a_workshop(app):
+    with app.app_context():
+        safer = make_congress(capacity=1000, workshop_capacity=40).workshops[0]
+        db.session.commit()
+        safer_id = safer.id
+    statuses = register_at_once(app, 300, {"slot_1": str(safer_id)})
+    assert statuses.count(302) == 300, sorted(set(statuses))
+    with app.app_context():
+        places = db.session.scalars(db.select(WorkshopPlace.status).filter_by(workshop_id=safer_id)).all()
+        assert (places.count("confirmed"), places.count("waitlisted")) == (40, 260)
+        assert db.session.get(Workshop, safer_id).confirmed == 40  # its counter agrees with its places
 
 
 def test_the_workers_scheduled_job_passes_on_expired_offers(app, ctx):

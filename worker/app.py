@@ -24,6 +24,11 @@ celery.conf.beat_schedule = {
     "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 15.0},
     "expire-congress-offers": {"task": "worker.tasks.expire_congress_offers", "schedule": 300.0},
     "congress-reminders": {"task": "worker.tasks.send_congress_reminders", "schedule": 900.0},
+    # The morning after a congress (and each morning for a fortnight, to catch up after an outage; once each).
+    "congress-proposal-invitations": {
+        "task": "worker.tasks.invite_congress_proposals",
+        "schedule": crontab(minute=0, hour=9),
+    },
     "forget-congress-needs": {"task": "worker.tasks.forget_congress_needs", "schedule": crontab(minute=30, hour=3)},
     # Daily in June it reminds the boards that have not published next year's programme (weekly to each person).
     "work-programme-reminders": {

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from engage.accounts.models import BOARD_ROLES, ROLES, AccountToken, RoleGrant, User, UserSession
 from engage.errors import DomainError
@@ -151,10 +151,14 @@ def start_session(user: User) -> str:
 
 
 def load_session(token: str) -> User | None:
-    row = db.session.scalar(
-        select(UserSession)
-        .filter_by(token_hash=_digest(token))
-        .options(selectinload(UserSession.user).selectinload(User.roles))
+    row = (
+        db.session.scalars(
+            select(UserSession)
+            .filter_by(token_hash=_digest(token))
+            .options(joinedload(UserSession.user).joinedload(User.roles))  # one query on every signed-in request
+        )
+        .unique()
+        .one_or_none()
     )
     if row is None or not row.user.is_active:
         return None

@@ -60,11 +60,10 @@ def register(slug: str):
     if not congresses.is_open(congress):
         return render_template("congress/closed.html", congress=congress)
     guest = not current_user.is_authenticated
-    form = registration_form(
-        congress, partnership.organisations(), proposals.current_calls_to_action(), language(), guest
-    )
+    organisations = partnership.organisations()
+    form = registration_form(congress, organisations, proposals.current_calls_to_action(), language(), guest)
     if form.validate_on_submit():
-        organisation = next((o for o in partnership.organisations() if o.slug == form.organisation.data), None)
+        organisation = next((o for o in organisations if o.slug == form.organisation.data), None)
         answers = {
             "workshop_ids": workshop_choices(form),
             "attending_as": form.attending_as.data,
@@ -85,10 +84,9 @@ def register(slug: str):
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
-            if guest:
-                return redirect(url_for("congress.check_email", slug=slug))
-            return redirect(congresses.manage_path(registration))
+            page = url_for("congress.check_email", slug=slug) if guest else congresses.manage_path(registration)
+            db.session.commit()  # after it, reading the registration's id would cost a query
+            return redirect(page)
     return render_template("congress/register.html", congress=congress, form=form, guest=guest)
 
 

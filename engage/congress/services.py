@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from engage.accounts.models import User
 from engage.audit import services as audit
@@ -65,9 +65,15 @@ def by_slug(slug: str) -> Congress | None:
     query = (
         select(Congress)
         .where(Congress.slug == slug)
-        .options(selectinload(Congress.workshops).selectinload(Workshop.priority))
+        .options(joinedload(Congress.workshops).joinedload(Workshop.priority))  # one query
     )
-    return db.session.scalar(query)
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def workshop(workshop_id: int | None) -> Workshop | None:
+    """A workshop of a congress people can see (published, or cancelled after it was), with its congress."""
+    found = db.session.get(Workshop, workshop_id) if workshop_id and 0 < workshop_id < 2**31 else None
+    return found if found is not None and found.congress.state != "draft" else None
 
 
 def is_open(congress: Congress, now: datetime | None = None) -> bool:
@@ -77,7 +83,9 @@ def is_open(congress: Congress, now: datetime | None = None) -> bool:
 
 def _lock(congress_id: int) -> Congress:
     """Hold the congress row until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL; on SQLite an
-    UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts."""
+    UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts.
+    Its workshops' counters change only under this lock; read them after it by a statement of their own (a
+    statement that waited for the lock reads every row but the locked one as it was when it began)."""
     if db.engine.dialect.name == "sqlite":
         db.session.execute(update(Congress).where(Congress.id == congress_id).values(confirmed=Congress.confirmed))
         return db.session.get(Congress, congress_id, populate_existing=True)
@@ -146,13 +154,13 @@ def _new_registration(congress, name, email, language, user, workshop_ids, actor
     for workshop in _chosen_workshops(congress, workshop_ids):
         registration.places.append(WorkshopPlace(workshop=workshop, status="requested"))
     db.session.add(registration)
-    db.session.flush()
     return registration
 
 
 def _decide(congress: Congress, registration: Registration) -> None:
     """A place or a place in the queue, for the congress and each requested workshop; the person is told which.
-    The caller holds the congress row's lock."""
+    The caller holds the congress row's lock (_lock). A new registration is written once, with its place decided:
+    the less the lock's holder asks of the database, the sooner the next person's turn comes."""
     status = "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
     registration.status = status
     congress.confirmed += status == "confirmed"
@@ -182,6 +190,7 @@ def request_place(
         _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
         return
     registration = _new_registration(congress, name, email, language, None, workshop_ids, None, **answers)
+    db.session.flush()
     _tell(registration, "registration_link", key=f"registration-link:{registration.id}:first")
 
 
@@ -197,7 +206,17 @@ def confirm_email(registration: Registration) -> None:
 
 
 def _chosen_workshops(congress: Congress, workshop_ids) -> list[Workshop]:
-    chosen = [w for w in congress.workshops if w.id in set(workshop_ids)]
+    """The congress's workshops of these ids, one per time slot, read afresh (populate_existing: whatever this
+    session read before the congress's lock was taken, their counters are read after it)."""
+    if not workshop_ids:
+        return []
+    query = (
+        select(Workshop)
+        .where(Workshop.congress_id == congress.id, Workshop.id.in_(set(workshop_ids)))
+        .order_by(Workshop.starts_at, Workshop.id)
+        .execution_options(populate_existing=True)
+    )
+    chosen = list(db.session.scalars(query))
     slots = [w.starts_at for w in chosen]
     if len(slots) != len(set(slots)):
         raise DomainError(_l("Choose one workshop in each time slot"), field="workshops")

@@ -40,8 +40,8 @@ def enqueue(ids: list[int]) -> int:
 
 
 def after_commit(session) -> None:
-    # SQLAlchemy also calls this when a savepoint is released (queue() writes each notice in one); only the
-    # outermost commit makes the notices visible to the worker, and hands them over together, in batches.
+    # SQLAlchemy also calls this when a savepoint is released; only the outermost commit makes the notices
+    # visible to the worker, and hands them over together, in batches.
     if session.in_nested_transaction():
         return
     ids = session.info.pop("notice_ids", [])

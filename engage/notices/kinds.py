@@ -53,7 +53,10 @@ CATEGORIES = {
         Category(
             "congress",
             _l("Partnership congress"),
-            _l("Reminders before a congress you registered for. Confirmations and changes are always sent."),
+            _l(
+                "Reminders before a congress you registered for, and afterwards an invitation to turn its workshops' "
+                "ideas into proposals. Confirmations and changes are always sent."
+            ),
             (IMMEDIATE, OFF),
         ),
         Category(
@@ -97,6 +100,7 @@ KINDS = {
     "registration_link": "congress_registration",
     "congress_reminder": "congress",
     "work_programme_reminder": "work_programme",
+    "congress_proposal_invitation": "congress",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 

@@ -7,7 +7,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 
 from engage.accounts.models import User
 from engage.errors import DomainError
@@ -34,16 +36,14 @@ def queue(
     A person who turned the notice's category off gets nothing (None); one who chose weekly gets it in their
     digest (the notice is held). After the commit, the new notice's id goes to the worker.
     """
-    existing = db.session.scalar(select(Notice).filter_by(idempotency_key=key))
-    if existing is not None:
-        return existing
     category = category_of(kind)
     wanted = choice(user, category) if user is not None else category.choices[0]
     if wanted == OFF:
-        return None
+        return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
     context = dict(context or {})
     if user is not None and category.optional:
         context["unsubscribe_url"] = unsubscribe_url(user, category)
+    now = utcnow()
     notice = Notice(
         kind=kind,
         recipient=recipient,
@@ -52,16 +52,34 @@ def queue(
         context=context,
         language=language,
         status="held" if wanted == WEEKLY else "pending",
-        relay_after=utcnow() + timedelta(seconds=current_app.config["NOTICE_RELAY_SECONDS"]),
+        attempts=0,
+        created_at=now,
+        relay_after=now + timedelta(seconds=current_app.config["NOTICE_RELAY_SECONDS"]),
+        **dict.fromkeys(("last_error", "claimed_at", "sent_at", "interrupted_at")),  # so none is read back
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(notice)
-    except IntegrityError:  # a concurrent transaction wrote the same key first
+    notice.id = _insert_once(notice)
+    if notice.id is None:  # written before (or by a concurrent transaction, now committed)
         return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
+    make_transient_to_detached(notice)
+    db.session.add(notice)
     if notice.status == "pending":
         db.session.info.setdefault("notice_ids", []).append(notice.id)
     return notice
+
+
+def _insert_once(notice: Notice) -> int | None:
+    """One statement, whether or not the key is taken (INSERT ... ON CONFLICT DO NOTHING): the new row's id, or
+    None. Most notices are written by a transaction holding a lock others wait for, so every round trip counts."""
+    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    columns = ("kind", "recipient", "user_id", "idempotency_key", "context", "language", "status", "attempts")
+    values = {name: getattr(notice, name) for name in (*columns, "created_at", "relay_after")}
+    statement = (
+        dialect_insert(Notice)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[Notice.idempotency_key])
+        .returning(Notice.id)
+    )
+    return db.session.execute(statement).scalar()
 
 
 # People's choices -----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ class Proposal(db.Model):
     __table_args__ = (
         Index("ix_proposal_public_order", "hidden_at", "status", "submitted_at"),
         Index("ix_proposal_board_status", "board_id", "status"),
+        Index("ix_proposal_board_queue", "board_id", "submitted_at", "id"),  # a board's queue, longest waiting first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
+from engage.congress import services as congresses
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -96,12 +97,21 @@ def _save(step: str, form, proposal: Proposal) -> None:
 @bp.route("/proposals/new", methods=["GET", "POST"])
 @requires(signed_in)
 def new():
+    """Start a proposal; from a congress workshop's invitation, under the workshop's call to action."""
     form = ButtonForm()
+    number = request.args.get("call-to-action", type=int)
     if form.validate_on_submit():
-        proposal = proposals.start_draft(current_user)
+        proposal = proposals.start_draft(current_user, call_to_action=number)
         db.session.commit()
         return redirect(url_for("proposals.step", proposal_id=proposal.id, step=ORDER[0]))
-    return render_template("proposals/new.html", form=form, drafts=proposals.drafts_of(current_user))
+    return render_template(
+        "proposals/new.html",
+        form=form,
+        drafts=proposals.drafts_of(current_user),
+        number=number,
+        call_to_action=proposals.current_calls_to_action().get(number),
+        workshop=congresses.workshop(request.args.get("workshop", type=int)),
+    )
 
 
 @bp.route("/proposals/drafts/<int:proposal_id>/<step>", methods=["GET", "POST"])

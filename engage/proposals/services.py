@@ -33,9 +33,13 @@ def _author_only(proposal: Proposal, actor: User) -> None:
         raise DomainError(_l("Only the person who made this proposal can change it."))
 
 
-def start_draft(actor: User) -> Proposal:
+def start_draft(actor: User, call_to_action: int | None = None) -> Proposal:
+    """A new draft of the actor's. Started from a congress workshop, it is under the workshop's call to action as
+    its primary one, which the author can still change; a number not of the current plan is ignored."""
     proposal = Proposal(author_id=actor.id)
     db.session.add(proposal)
+    if call_to_action in current_calls_to_action():
+        _map(proposal, [call_to_action])
     db.session.flush()
     return proposal
 

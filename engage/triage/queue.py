@@ -7,15 +7,15 @@ assignee and primary call to action joined in), and the board's members for the 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from engage.accounts.models import User
 from engage.extensions import db
-from engage.partnership.models import Board, Priority, Ward
+from engage.partnership.models import Board, Plan, Priority, Ward
 from engage.proposals.models import Proposal, ProposalPriority
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
 WAITING = ("submitted", "referred")
 OPEN = ("submitted", "referred", "under_review", "more_info_requested", "escalated")
@@ -119,32 +119,39 @@ def _age_clause(board: Board, age: str, today: date):
     return Proposal.submitted_at < _midnight(today - timedelta(days=28))
 
 
-def _filtered(board: Board, filters: Filters, today: date, viewer_id: int) -> Select:
-    query = select(Proposal.id).where(Proposal.board_id == board.id, Proposal.status.in_(SHOWN))
+def _conditions(board: Board, filters: Filters, today: date, viewer_id: int) -> list:
+    """The WHERE of the queue's page and of its count, as plain conditions on proposal (no IN (subquery), so the
+    planner can walk the board's queue index in order and stop at the page)."""
+    where = [Proposal.board_id == board.id]
     if filters.status == "open":
-        query = query.where(Proposal.status.in_(OPEN))
-    elif filters.status != "all":
-        query = query.where(Proposal.status == filters.status)
+        where.append(Proposal.status.in_(OPEN))
+    elif filters.status == "all":
+        where.append(Proposal.status.in_(SHOWN))
+    else:
+        where.append(Proposal.status == filters.status)
     if filters.call_to_action is not None:
-        mapped = (
-            select(ProposalPriority.proposal_id)
-            .join(Priority)
-            .where(ProposalPriority.proposal_id == Proposal.id, Priority.number == filters.call_to_action)
+        priority = (
+            select(Priority.id)
+            .join(Plan)
+            .where(Plan.current.is_(True), Priority.number == filters.call_to_action)
+            .scalar_subquery()
         )
-        query = query.where(mapped.exists())
+        where.append(
+            Proposal.id.in_(select(ProposalPriority.proposal_id).where(ProposalPriority.priority_id == priority))
+        )
     if filters.ward == "borough-wide":
-        query = query.where(Proposal.ward_id.is_(None))
+        where.append(Proposal.ward_id.is_(None))
     elif filters.ward:
-        query = query.where(Proposal.ward_id == select(Ward.id).where(Ward.slug == filters.ward).scalar_subquery())
+        where.append(Proposal.ward_id == select(Ward.id).where(Ward.slug == filters.ward).scalar_subquery())
     if filters.age:
-        query = query.where(_age_clause(board, filters.age, today))
+        where.append(_age_clause(board, filters.age, today))
     if filters.assignee == "none":
-        query = query.where(Proposal.assignee_id.is_(None))
+        where.append(Proposal.assignee_id.is_(None))
     elif filters.assignee == "me":
-        query = query.where(Proposal.assignee_id == viewer_id)
+        where.append(Proposal.assignee_id == viewer_id)
     elif filters.assignee.isdigit():
-        query = query.where(Proposal.assignee_id == int(filters.assignee))
-    return query
+        where.append(Proposal.assignee_id == int(filters.assignee))
+    return where
 
 
 def _order(filters: Filters):
@@ -167,9 +174,9 @@ def counts(board: Board) -> dict[str, int]:
 
 def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     """One page of the board's queue, as light rows, with the counts the page shows."""
-    matching = _filtered(board, filters, today, viewer_id)
+    where = _conditions(board, filters, today, viewer_id)
     per_status = counts(board)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(Proposal).where(*where))
     assignee = aliased(User)
     primary = (
         select(Priority.number)
@@ -192,7 +199,7 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
         )
         .outerjoin(Ward, Ward.id == Proposal.ward_id)
         .outerjoin(assignee, assignee.id == Proposal.assignee_id)
-        .where(Proposal.id.in_(matching))
+        .where(*where)
         .order_by(*_order(filters))
         .limit(PAGE_SIZE)
         .offset((filters.page - 1) * PAGE_SIZE)
