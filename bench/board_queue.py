@@ -56,7 +56,8 @@ def fill_the_queue(url: str) -> str:
             f"SELECT count(*), min(reference) FROM proposal WHERE board_id = %s AND status IN {open_}", (board,)
         ).fetchone()
         conn.commit()
-        conn.execute("ANALYZE proposal")
+    with psycopg.connect(serving.psycopg_url(url), autocommit=True, connect_timeout=10) as conn:
+        conn.execute("VACUUM ANALYZE proposal")  # as autovacuum would have, after moving so many rows
     if queued[0] != QUEUE:
         raise SystemExit(f"only {queued[0]:,} open proposals to queue: load more (--proposals)")
     app = serving.engage_app(url)

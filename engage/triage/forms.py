@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -95,12 +95,12 @@ class AssignForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    """The queue's checkboxes: start reviewing the chosen proposals, or give them to one member."""
+    """The queue's checkboxes: start reviewing the chosen proposals, or give them to one member (the queue page
+    writes its fields out itself)."""
 
-    action = HiddenField()
-    assignee = SelectField(_l("Assign the selected proposals to"), widget=GovSelect(), validators=[Optional()])
-    start = SubmitField(_l("Start review of the selected proposals"), widget=GovSubmitInput())
-    assign = SubmitField(_l("Assign the selected proposals"), widget=GovSubmitInput())
+    assignee = SelectField(validators=[Optional()])
+    start = SubmitField()
+    assign = SubmitField()
 
 
 class ResponseTemplateForm(FlaskForm):

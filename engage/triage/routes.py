@@ -42,16 +42,12 @@ def queue_page(board: Board):
     filters = queue.Filters.from_args(request.args)
     found = queue.load(board, filters, utcnow().date(), current_user.id)
     members = triage.board_members(board)
-    bulk = forms.BulkForm()
-    bulk.assignee.choices = _assignees(members)
     return render_template(
         "triage/queue.html",
         board=board,
         queue=found,
         members=members,
-        bulk=bulk,
-        calls=proposals.current_calls_to_action(),
-        wards=partnership.wards(),
+        structure=partnership.structure(),
         labels=statuses.LABELS,
         colours=statuses.COLOURS,
     )
