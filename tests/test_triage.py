@@ -96,6 +96,15 @@ def test_a_proposal_goes_from_the_queue_to_a_work_programme_item(app, demo, new_
     assert sum(1 for to, subject in told if to == "partner@example.org" and "Accepted" in subject) == 1
     public = app.test_client().get(f"/proposals/{reference}").get_data(as_text=True)
     assert "Yes: it joins our programme." in public and "Budget from the leisure fund" not in public
+    assert "Carers swim free" not in public  # its programme is not published yet
+    with app.app_context():
+        item = programmes.item_of(proposals.by_reference(reference))
+        programmes.publish(item.programme, accounts.user_by_email("member@example.org"))
+        db.session.commit()
+        item_page = f"/boards/{HEALTH}/work-programme/{item.programme.label}/items/{item.id}"
+    public = app.test_client().get(f"/proposals/{reference}").get_data(as_text=True)
+    assert "It is now part of the board's work programme" in public and item_page in public
+    assert reference in app.test_client().get(item_page).get_data(as_text=True)  # and the item points back
 
 
 def test_the_reason_starts_from_the_boards_wording_in_the_authors_language(app, demo, new_browser):

@@ -230,6 +230,12 @@ def link_proposal(item: WorkProgrammeItem, proposal: Proposal) -> None:
     db.session.execute(item_proposals.insert().values(item_id=item.id, proposal_id=proposal.id))
 
 
+def published_item_of(proposal: Proposal) -> WorkProgrammeItem | None:
+    """The item a proposal was accepted into, if its work programme is published (the public may see it)."""
+    item = item_of(proposal)
+    return item if item is not None and item.programme.published_at is not None else None
+
+
 def item_of(proposal: Proposal) -> WorkProgrammeItem | None:
     """The work programme item a proposal was accepted into, if any."""
     query = select(WorkProgrammeItem).join(item_proposals).where(item_proposals.c.proposal_id == proposal.id)

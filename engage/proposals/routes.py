@@ -16,6 +16,7 @@ from engage.extensions import db
 from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership import services as partnership
+from engage.programmes import services as programmes
 from engage.proposals import forms, policy, search, statuses
 from engage.proposals import services as proposals
 from engage.proposals.models import Proposal
@@ -242,6 +243,8 @@ def show(reference: str):
         supported=proposals.has_supported(proposal, current_user),
         labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
+        # "You said, we did": where an accepted proposal went, when its board has published that programme.
+        item=programmes.published_item_of(proposal) if proposal.status == "accepted" else None,
     )
 
 
