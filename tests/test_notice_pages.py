@@ -109,6 +109,7 @@ def test_the_secretariat_finds_a_failed_notice_by_recipient_and_sends_it_again(a
     page = secretariat.get("/secretariat/outbox?status=failed&recipient=AMINA@example.org").get_data(as_text=True)
     assert "amina@example.org" in page and "other@example.org" not in page
     assert "No such mailbox" in page
+    assert 'Your account<br><code class="govuk-body-s">password_changed</code>' in page  # its category, in words
     assert "Failed (2)" in page
     secretariat.submit(f"/secretariat/outbox/{failed_id}/retry", {}, page="/secretariat/outbox?status=failed")
     [message] = deliver()

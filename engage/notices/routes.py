@@ -14,6 +14,7 @@ from engage.errors import DomainError
 from engage.extensions import csrf, db
 from engage.notices import services as notices
 from engage.notices.forms import OutboxSearchForm, preferences_form
+from engage.notices.kinds import category_of
 from engage.notices.models import STATUSES
 
 bp = Blueprint("notices", __name__)
@@ -70,6 +71,7 @@ def outbox():
         rows=rows,
         page=page,
         counts=notices.outbox_counts(),
+        category_of=category_of,
         page_size=notices.PAGE_SIZE,
         button=ButtonForm(),
     )
