@@ -48,7 +48,7 @@ def queue_page(board: Board):
         queue=found,
         members=members,
         structure=partnership.structure(),
-        labels=statuses.LABELS,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
     )
 
@@ -102,7 +102,7 @@ def proposal(board: Board, reference: str):
         escalations=triage.escalations_of(found),
         item=programmes.item_of(found),
         trail=audit.trail(found),
-        labels=statuses.LABELS,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
         waited=queue.working_days(found.submitted_at.date(), utcnow().date()),
     )
@@ -161,7 +161,7 @@ def _decision_page(board: Board, proposal: Proposal, form, heading):
         proposal=proposal,
         form=form,
         heading=heading,
-        labels=statuses.LABELS,
+        labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
     )
 
@@ -275,4 +275,5 @@ def escalation(board: Board, escalation_id: int):
             db.session.commit()
             flash(_("PEG's decision is recorded. The board, the resident and the followers have been told."), "success")
             return redirect(url_for("workspace.escalations", board=board.slug))
-    return render_template("triage/escalation.html", board=board, escalation=found, form=form, labels=statuses.LABELS)
+    labels = statuses.labels_in(language())
+    return render_template("triage/escalation.html", board=board, escalation=found, form=form, labels=labels)
