@@ -421,3 +421,33 @@ def test_the_queue_costs_the_same_queries_with_10_or_300_proposals(app, demo, ne
     few = [count(url) for url in urls]
     add_proposals(app, 290, 10)
     assert [count(url) for url in urls] == few
+
+
+HOSTILE = "<script>alert(1)</script>\u202e\u0000 👩‍👩‍👧 "
+
+
+@pytest.mark.parametrize(
+    ("page", "data"),
+    [
+        ("proposals/{reference}/request-information", {"reason": HOSTILE * 600}),
+        (
+            "proposals/{reference}/escalate",
+            {"reason": "r", "issue": HOSTILE * 600, "ask": "a", "why_not_resolved": "w"},
+        ),
+        ("proposals/{reference}/duplicate", {"reason": "r", "kept": HOSTILE * 2}),
+        ("proposals/{reference}/accept", {"reason": "r", "new_item_title": HOSTILE * 20, "item": "999999999999"}),
+        ("responses/decline", {"english": HOSTILE * 600, "bengali": "x"}),
+    ],
+)
+def test_hostile_or_huge_answers_get_a_clear_error_and_are_kept_escaped(app, demo, new_browser, page, data):
+    reference = make_proposal(app)
+    member = sign_in(new_browser, "member@example.org")
+    decide(member, reference, "start-review", {"reason": "ok"})
+    url = f"/workspace/{HEALTH}/{page.format(reference=reference)}"
+    html = member.get(url).get_data(as_text=True)
+    version = html.split('name="version" type="hidden" value="')[1].split('"')[0] if "version" in html else ""
+    response = member.submit(url, {"version": version, **data})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert proposal_of(app, reference).status == "under_review"

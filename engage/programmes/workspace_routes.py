@@ -12,6 +12,7 @@ from engage.extensions import db
 from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership.models import Board
+from engage.programmes import meetings
 from engage.programmes import services as programmes
 from engage.programmes.forms import ItemForm, UpdateForm
 from engage.programmes.routes import status_context
@@ -155,7 +156,7 @@ def publish(board: Board, year: int):
 @requires_board
 def progress(board: Board):
     """PEG's roll-up of every board's items this year; only the executive tier's workspace has it."""
-    if board.tier != "executive":
+    if board.tier != meetings.EXECUTIVE:
         abort(404)
     year = programmes.municipal_year(programmes.today())
     return render_template(

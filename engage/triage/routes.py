@@ -13,6 +13,7 @@ from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership import services as partnership
 from engage.partnership.models import Board
+from engage.programmes import meetings
 from engage.programmes import services as programmes
 from engage.proposals import services as proposals
 from engage.proposals import statuses
@@ -239,7 +240,7 @@ def response(board: Board, decision: str):
 
 
 def _peg_only(board: Board) -> None:
-    if board.slug != triage.PEG:
+    if board.tier != meetings.EXECUTIVE:  # the board that receives escalations
         abort(404)
 
 

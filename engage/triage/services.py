@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, literal, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engage.accounts.models import BOARD_ROLES, RoleGrant, User
@@ -214,12 +214,16 @@ def refer(
 def assign(proposal: Proposal, board: Board, actor: User, version: int, assignee_id: int | None) -> None:
     """Give a proposal to one of the board's members to look after (or to nobody); internal, nobody is told."""
     _mine(proposal, board, version)
-    _assign(proposal, board, actor, assignee_id)
+    _assign(proposal, board, actor, assignee_id, _member_ids(board))
     _flush()
 
 
-def _assign(proposal: Proposal, board: Board, actor: User, assignee_id: int | None) -> None:
-    if assignee_id is not None and assignee_id not in {m.id for m in board_members(board)}:
+def _member_ids(board: Board) -> set[int]:
+    return {member.id for member in board_members(board)}
+
+
+def _assign(proposal: Proposal, board: Board, actor: User, assignee_id: int | None, members: set[int]) -> None:
+    if assignee_id is not None and assignee_id not in members:
         raise DomainError(_l("Choose a member of this board"), field="assignee")
     proposal.assignee_id = assignee_id
     audit.record(actor, "assign", proposal, board=board.id, assignee=assignee_id)
@@ -417,11 +421,13 @@ def _tell_board_of_decision(escalation: Escalation) -> None:
 def start_reviews(board: Board, actor: User, references: list[str]) -> int:
     """Start reviewing many proposals at once, each author told in the board's wording in their language; those
     that cannot start (or moved on meanwhile) are left as they are."""
-    started = 0
+    started, wording = 0, {}
     for proposal in _selected(board, references):
         if proposal.status in ("submitted", "referred"):
-            reason = response_template(board, "start-review", author_language(proposal))
-            start_review(proposal, board, actor, proposal.version, reason)
+            language = author_language(proposal)
+            if language not in wording:  # once per language, not once per proposal
+                wording[language] = response_template(board, "start-review", language)
+            start_review(proposal, board, actor, proposal.version, wording[language])
             started += 1
     return started
 
@@ -432,13 +438,17 @@ def author_language(proposal: Proposal) -> str:
 
 def assign_many(board: Board, actor: User, references: list[str], assignee_id: int | None) -> int:
     """Assign many of the board's proposals to one member."""
-    chosen = _selected(board, references)
+    chosen, members = _selected(board, references), _member_ids(board)
     for proposal in chosen:
-        _assign(proposal, board, actor, assignee_id)
+        _assign(proposal, board, actor, assignee_id, members)
     _flush()
     return len(chosen)
 
 
 def _selected(board: Board, references: list[str]) -> list[Proposal]:
-    query = select(Proposal).where(Proposal.reference.in_(references[:200]), Proposal.board_id == board.id)
+    query = (
+        select(Proposal)
+        .where(Proposal.reference.in_(references[:200]), Proposal.board_id == board.id)
+        .options(selectinload(Proposal.author))
+    )
     return list(db.session.scalars(query.order_by(Proposal.id)))
