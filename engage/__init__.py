@@ -97,6 +97,9 @@ def _extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Engage's only rate limits are the sign-in routes' own, which their decorators check: no check of every
+    # other request for app-wide limits that do not exist.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     init_celery(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -155,24 +158,28 @@ def _blueprints(app: Flask) -> None:
 
 
 def _security_headers(app: Flask) -> None:
+    policy = (
+        "default-src 'self'; script-src 'self' 'nonce-{}'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    fixed = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if app.config["SESSION_COOKIE_SECURE"]:
+        fixed.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.before_request
     def make_nonce():
         g.csp_nonce = secrets.token_urlsafe(16)
 
     @app.after_request
     def headers(response):
-        nonce = getattr(g, "csp_nonce", "")
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
-            "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        response.headers["Content-Security-Policy"] = policy.format(getattr(g, "csp_nonce", ""))
+        response.headers.extend(fixed)
         if request.endpoint and request.endpoint.startswith(("accounts.", "admin.")):
             response.headers["Cache-Control"] = "no-store"
         return response

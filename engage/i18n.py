@@ -53,28 +53,34 @@ def _translations():
     return kept[1]
 
 
-# Templates' _(), gettext() and ngettext(), as Jinja's i18n extension makes them ("newstyle": escaped, then
-# formatted with the keywords given), with the translations found through _translations.
-@pass_context
-def _gettext(context, string: str, **variables):
-    text = _translations().ugettext(string)
+def _translated(context, text: str, variables: dict) -> str:
+    """Jinja's i18n extension's "newstyle" strings: escaped, then formatted with the keywords given."""
     if context.eval_ctx.autoescape:
         text = Markup(text)
     return text % variables if variables or "%" in text else text
 
 
-@pass_context
-def _ngettext(context, singular: str, plural: str, num: int, **variables):
-    variables.setdefault("num", num)
-    text = _translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+def _functions(translations=None) -> tuple:
+    """Templates' gettext and ngettext: bound to one language's translations when given (a page's, found once as
+    it starts rendering), else finding those in force at each call (macros imported without the page's context)."""
+    find = (lambda: translations) if translations is not None else _translations
+
+    @pass_context
+    def gettext(context, string: str, **variables):
+        return _translated(context, find().ugettext(string), variables)
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        return _translated(context, find().ungettext(singular, plural, num), variables)
+
+    return gettext, ngettext
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    gettext, ngettext = _functions()
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     app.add_template_filter(when)
 
     @app.after_request
@@ -94,7 +100,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
         lang = language()
+        gettext, ngettext = _functions(_translations())
         return {
+            "_": gettext,
+            "gettext": gettext,
+            "ngettext": ngettext,
             "lang": lang,
             "languages": app.config["LANGUAGES"],
             "tr": lambda row, field: row.localised(field, lang),

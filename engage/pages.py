@@ -65,9 +65,11 @@ def init_app(app: Flask) -> None:
     def person():
         if not has_request_context():  # notices rendered by the worker
             return {}
+        user = current_user._get_current_object()
+        signed_in = user.is_authenticated
         return {
-            "is_admin": current_user.is_authenticated and admin(current_user),
-            "is_secretariat": current_user.is_authenticated and secretariat(current_user),
-            "sits_on_a_board": current_user.is_authenticated and any(g.role in BOARD_ROLES for g in current_user.roles),
+            "is_admin": signed_in and admin(user),
+            "is_secretariat": signed_in and secretariat(user),
+            "sits_on_a_board": signed_in and any(g.role in BOARD_ROLES for g in user.roles),
             "role_names": ROLE_NAMES,
         }

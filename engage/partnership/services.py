@@ -173,7 +173,7 @@ class PlanRow(Localised):
     priorities: list[PriorityRow]
 
 
-@dataclass
+@dataclass(eq=False)  # each read is itself: pages keep what they make from it by identity
 class Structure:
     wards: list[WardRow]  # by name
     boards: list[BoardRow]  # in the structure's order

@@ -2,12 +2,15 @@
 
 import csv
 import io
+from functools import lru_cache
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from engage import layout
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
 from engage.congress import services as congresses
@@ -207,6 +210,8 @@ def index():
     filters = _filters()
     rows, total, more = search.find(filters)
     known = partnership.structure()
+    lang = language()
+    current = (filters.call_to_action, filters.ward, filters.board, filters.status, filters.sort)
     return render_template(
         "proposals/index.html",
         rows=rows,
@@ -214,12 +219,38 @@ def index():
         more=more,
         filters=filters,
         page_size=search.PAGE_SIZE,
-        calls=known.calls_to_action,
-        wards=known.wards,
-        boards=known.boards,
-        labels=statuses.labels_in(language()),
+        options={name: _options(name, chosen, lang, known) for name, chosen in zip(FILTERS, current, strict=True)},
+        # A proposal's address is the list's and its reference (DESIGN.md, "Addresses"): one url_for, not one a card.
+        proposals_url=url_for("proposals.index"),
+        labels=statuses.labels_in(lang),
         colours=statuses.COLOURS,
     )
+
+
+def _choices(name: str, lang: str, known: partnership.Structure) -> list[tuple]:
+    """A list filter's choices as (value, label), in the language in force."""
+    every = [("", _("All"))]
+    if name == "call-to-action":
+        env = current_app.jinja_env
+        calls = known.calls_to_action.items()
+        return every + [(n, f"{n}. {env.filters['truncate'](env, p.localised('title', lang), 50)}") for n, p in calls]
+    if name == "ward":
+        return every + [("borough-wide", _("The whole borough"))] + [(w.slug, w.name) for w in known.wards]
+    if name == "board":
+        return every + [(b.slug, b.localised("name", lang)) for b in known.boards]
+    if name == "status":
+        return every + [(key, label) for key, label in statuses.labels_in(lang).items() if key != "draft"]
+    return [("newest", _("Newest")), ("supported", _("Most supported"))]
+
+
+FILTERS = ("call-to-action", "ward", "board", "status", "sort")
+
+
+@lru_cache(maxsize=512)
+def _options(name: str, current, lang: str, known: partnership.Structure) -> Markup:
+    """A list filter's <option>s: the same for everyone choosing the same, so made once per process for each
+    structure (read again every minute or on a change), language and choice."""
+    return layout.options(_choices(name, lang, known), current)
 
 
 @bp.get("/proposals/<reference:reference>")

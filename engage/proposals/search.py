@@ -3,8 +3,9 @@ and proposals that look like one being written."""
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Select, String, and_, cast, false, func, literal_column, or_, select, text
+from sqlalchemy import Select, String, and_, bindparam, cast, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
@@ -56,37 +57,6 @@ def _match(typed: str, any_word: bool = False):
     return or_(*conditions) if any_word else and_(*conditions)
 
 
-def _matching(query: Select, typed: str) -> Select:
-    condition = _match(typed)
-    return query if condition is None else query.where(condition)
-
-
-def _is(column, value):
-    """column = value; for something unknown (a ward nobody has heard of), nothing (never column IS NULL)."""
-    return false() if value is None else column == value
-
-
-def _filtered(filters: Filters) -> Select:
-    query = _matching(published(), filters.q)
-    known = partnership.structure()
-    if filters.call_to_action:
-        priority = known.calls_to_action.get(filters.call_to_action)
-        mapped = select(ProposalPriority.proposal_id).where(
-            ProposalPriority.proposal_id == Proposal.id,
-            _is(ProposalPriority.priority_id, priority.id if priority else None),
-        )
-        query = query.where(mapped.exists())
-    if filters.ward == "borough-wide":
-        query = query.where(Proposal.ward_id.is_(None))
-    elif filters.ward:
-        query = query.where(_is(Proposal.ward_id, known.ward_ids.get(filters.ward)))
-    if filters.board:
-        query = query.where(_is(Proposal.board_id, known.board_ids.get(filters.board)))
-    if filters.status in statuses.PUBLIC:
-        query = query.where(Proposal.status == filters.status)
-    return query
-
-
 def _with_details(query: Select) -> Select:
     return query.options(
         selectinload(Proposal.calls_to_action).joinedload(ProposalPriority.priority),
@@ -94,6 +64,109 @@ def _with_details(query: Select) -> Select:
         selectinload(Proposal.board),
         selectinload(Proposal.author),
     )
+
+
+# The list's statements in Core, against the tables (the ORM's loading costs more than the page's rows), built once
+# per shape of filters (which filters, how many words) with their values bound at each request.
+PROPOSAL = Proposal.__table__
+LINK = ProposalPriority.__table__
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which filters a list request uses (each None, "id", or "unknown": nothing matches), not their values."""
+
+    words: int = 0
+    call_to_action: str | None = None
+    ward: str | None = None  # also "borough-wide"
+    board: str | None = None
+    status: bool = False
+    sort: str = "newest"
+
+
+def _known(value, found) -> str | None:
+    return None if not value else ("id" if found is not None else "unknown")
+
+
+def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]:
+    """The shape of a list request and the values its statements bind."""
+    words = WORD.findall(filters.q.lower())[:12]
+    priority = known.calls_to_action.get(filters.call_to_action)
+    values = {
+        "priority_id": priority.id if priority else None,
+        "ward_id": known.ward_ids.get(filters.ward),
+        "board_id": known.board_ids.get(filters.board),
+        "status": filters.status,
+    }
+    if _postgres():
+        values["query"] = " & ".join(words)
+    else:
+        values.update({f"word{n}": f"%{_escape_like(word)}%" for n, word in enumerate(words)})
+    ward = "borough-wide" if filters.ward == "borough-wide" else _known(filters.ward, values["ward_id"])
+    shape = Shape(
+        len(words),
+        _known(filters.call_to_action, priority),
+        ward,
+        _known(filters.board, values["board_id"]),
+        filters.status in statuses.PUBLIC,
+        filters.sort,
+    )
+    return shape, values
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _is(column, state: str | None, name: str):
+    """None: no condition; "id": column = the value bound as name; "unknown" (a ward nobody has heard of): nothing."""
+    return None if state is None else (false() if state == "unknown" else column == bindparam(name))
+
+
+def _conditions(shape: Shape) -> list:
+    c = PROPOSAL.c
+    conditions = [c.status != "draft", c.hidden_at.is_(None)]
+    if shape.words and _postgres():
+        conditions.append(literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", bindparam("query"))))
+    for n in range(0 if _postgres() else shape.words):
+        pattern = bindparam(f"word{n}")
+        conditions.append(
+            or_(*(func.lower(column).like(pattern, escape="/") for column in (c.title, c.problem, c.idea)))
+        )
+    mapped = _is(LINK.c.priority_id, shape.call_to_action, "priority_id")
+    if mapped is not None:
+        conditions.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, mapped).exists())
+    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else _is(c.ward_id, shape.ward, "ward_id")
+    for condition in (ward, _is(c.board_id, shape.board, "board_id")):
+        if condition is not None:
+            conditions.append(condition)
+    if shape.status:
+        conditions.append(c.status == bindparam("status"))
+    return conditions
+
+
+# Each listed proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on
+# PostgreSQL, group_concat on SQLite), put in order here.
+_LINKS = (
+    select(func.aggregate_strings(cast(LINK.c.position, String) + ":" + cast(LINK.c.priority_id, String), ","))
+    .where(LINK.c.proposal_id == PROPOSAL.c.id)
+    .scalar_subquery()
+)
+_CARD = (PROPOSAL.c.reference, PROPOSAL.c.title, PROPOSAL.c.status, PROPOSAL.c.supports, PROPOSAL.c.ward_id, _LINKS)
+
+
+@cache
+def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
+    """A shape's two statements: how many match (up to a bound cap), and one page's cards (the page's ids first, an
+    index scan skipping the earlier pages' rows, then only their cards)."""
+    matching = select(PROPOSAL.c.id).where(*_conditions(shape))
+    capped = matching.limit(bindparam("cap")).subquery()
+    count = select(func.count()).select_from(capped)
+    c = PROPOSAL.c
+    order = (c.supports.desc(), c.id.desc()) if shape.sort == "supported" else (c.submitted_at.desc(), c.id.desc())
+    ids = matching.order_by(*order).limit(bindparam("size")).offset(bindparam("skip")).subquery()
+    page = select(*_CARD).join(ids, c.id == ids.c.id).order_by(*order)
+    return count, page
 
 
 @dataclass(frozen=True)
@@ -106,20 +179,6 @@ class Card:
     supports: int
     ward: partnership.WardRow | None
     priorities: list[partnership.PriorityRow]
-
-
-# Each listed proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on
-# PostgreSQL, group_concat on SQLite), put in order here.
-_LINKS = (
-    select(
-        func.aggregate_strings(
-            cast(ProposalPriority.position, String) + ":" + cast(ProposalPriority.priority_id, String), ","
-        )
-    )
-    .where(ProposalPriority.proposal_id == Proposal.id)
-    .scalar_subquery()
-)
-_CARD = (Proposal.reference, Proposal.title, Proposal.status, Proposal.supports, Proposal.ward_id, _LINKS)
 
 
 def _card(row, known: partnership.Structure) -> Card:
@@ -137,23 +196,15 @@ def _card(row, known: partnership.Structure) -> Card:
 def find(filters: Filters) -> tuple[list[Card], int, bool]:
     """One page of published proposals, how many match (counted up to a cap) and whether more than that do:
     two queries."""
-    query = _filtered(filters)
-    page = max(filters.page, 1)
-    cap = max(COUNT_CAP, page * PAGE_SIZE)
-    capped = query.with_only_columns(Proposal.id).order_by(None).limit(cap + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(capped))
-    order = (
-        (Proposal.supports.desc(), Proposal.id.desc())
-        if filters.sort == "supported"
-        else (Proposal.submitted_at.desc(), Proposal.id.desc())
-    )
-    # The page's ids first (an index scan, skipping the earlier pages' rows), then only their cards.
-    ids = query.with_only_columns(Proposal.id).order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ids = ids.subquery()
-    listed = select(*_CARD).join(ids, Proposal.id == ids.c.id).order_by(*order)
     known = partnership.structure()
-    rows = [_card(row, known) for row in db.session.execute(listed)]
-    return rows, min(total, cap), total > cap
+    shape, values = _shape(filters, known)
+    count, page = _statements(shape, db.engine.dialect.name)
+    number = max(filters.page, 1)
+    cap = max(COUNT_CAP, number * PAGE_SIZE)
+    connection = db.session.connection()
+    total = connection.execute(count, {**values, "cap": cap + 1}).scalar_one()
+    rows = connection.execute(page, {**values, "size": PAGE_SIZE, "skip": (number - 1) * PAGE_SIZE})
+    return [_card(row, known) for row in rows], min(total, cap), total > cap
 
 
 def _trigrams() -> bool:
