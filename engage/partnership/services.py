@@ -188,6 +188,7 @@ class Structure:
         self.ward_ids = {w.slug: w.id for w in self.wards}
         self.board_ids = {b.slug: b.id for b in self.boards}
         self.wards_by_id = {w.id: w for w in self.wards}
+        self.boards_by_id = {b.id: b for b in self.boards}
 
 
 _structures: dict[int, tuple[float, Structure]] = {}  # by engine, with when it was read

@@ -20,7 +20,7 @@ from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership import services as partnership
 from engage.programmes import services as programmes
-from engage.proposals import forms, policy, search, statuses
+from engage.proposals import forms, page, policy, search, statuses
 from engage.proposals import services as proposals
 from engage.proposals.models import Proposal
 
@@ -255,7 +255,7 @@ def _options(name: str, current, lang: str, known: partnership.Structure) -> Mar
 
 @bp.get("/proposals/<reference:reference>")
 def show(reference: str):
-    proposal = proposals.by_reference(reference)
+    proposal = page.proposal(reference)
     if proposal is None or not policy.can_see(current_user, proposal):
         abort(404)
     signed_in = current_user.is_authenticated
@@ -266,7 +266,7 @@ def show(reference: str):
         # Only someone signed in sees the forms: no CSRF token (and so no session cookie) for anyone else.
         button=ButtonForm() if signed_in else None,
         staff=staff,
-        comments=proposals.comments(proposal, include_hidden=staff),
+        comments=page.comments(proposal.id, include_hidden=staff),
         comment_form=forms.CommentForm() if signed_in else None,
         is_author=policy.is_author(current_user, proposal),
         can_edit=policy.can_edit(current_user, proposal),

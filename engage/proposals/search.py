@@ -145,14 +145,21 @@ def _conditions(shape: Shape) -> list:
     return conditions
 
 
-# Each listed proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on
-# PostgreSQL, group_concat on SQLite), put in order here.
-_LINKS = (
+# A proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on PostgreSQL,
+# group_concat on SQLite), put in order by priorities().
+CALLS_TO_ACTION = (
     select(func.aggregate_strings(cast(LINK.c.position, String) + ":" + cast(LINK.c.priority_id, String), ","))
     .where(LINK.c.proposal_id == PROPOSAL.c.id)
     .scalar_subquery()
 )
-_CARD = (PROPOSAL.c.reference, PROPOSAL.c.title, PROPOSAL.c.status, PROPOSAL.c.supports, PROPOSAL.c.ward_id, _LINKS)
+_CARD = (
+    PROPOSAL.c.reference,
+    PROPOSAL.c.title,
+    PROPOSAL.c.status,
+    PROPOSAL.c.supports,
+    PROPOSAL.c.ward_id,
+    CALLS_TO_ACTION,
+)
 
 
 @cache
@@ -181,16 +188,14 @@ class Card:
     priorities: list[partnership.PriorityRow]
 
 
+def priorities(links: str | None, known: partnership.Structure) -> list[partnership.PriorityRow]:
+    """CALLS_TO_ACTION's text as the calls to action, the primary first."""
+    ordered = sorted(tuple(int(n) for n in link.split(":")) for link in links.split(",")) if links else []
+    return [known.priorities[priority_id] for _position, priority_id in ordered if priority_id in known.priorities]
+
+
 def _card(row, known: partnership.Structure) -> Card:
-    links = sorted(tuple(int(n) for n in link.split(":")) for link in row[5].split(",")) if row[5] else []
-    return Card(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        known.wards_by_id.get(row[4]),
-        [known.priorities[priority_id] for _position, priority_id in links if priority_id in known.priorities],
-    )
+    return Card(row[0], row[1], row[2], row[3], known.wards_by_id.get(row[4]), priorities(row[5], known))
 
 
 def find(filters: Filters) -> tuple[list[Card], int, bool]:

@@ -260,18 +260,6 @@ def comment(proposal: Proposal, actor: User, body: str) -> Comment:
     return row
 
 
-def comments(proposal: Proposal, include_hidden: bool = False) -> list[Comment]:
-    query = (
-        select(Comment)
-        .where(Comment.proposal_id == proposal.id)
-        .options(joinedload(Comment.author), joinedload(Comment.board))
-        .order_by(Comment.id)
-    )
-    if not include_hidden:
-        query = query.where(Comment.hidden_at.is_(None))
-    return list(db.session.scalars(query))
-
-
 def report(proposal: Proposal, actor: User, reason: str, comment_id: int | None = None) -> Report:
     """Anyone signed in may report a proposal or one of its comments to the secretariat."""
     if (

@@ -1,0 +1,140 @@
+"""What a proposal's public page shows, read as plain rows: three statements in Core, no ORM objects (loading them
+and their relationships cost the page more than everything else it does). The names are the model's, so the page's
+template and the policy read these as they read a Proposal."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased
+
+from engage.accounts.models import User
+from engage.extensions import db
+from engage.partnership import services as partnership
+from engage.partnership.models import Organisation
+from engage.proposals import search
+from engage.proposals.models import Comment, Proposal, StatusChange
+
+
+@dataclass(frozen=True)
+class Named:
+    """A related row of which the page shows only the name (an author, an organisation)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The proposal a duplicate joined."""
+
+    reference: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Step:
+    from_status: str
+    to_status: str
+    at: datetime
+    public_reason: str
+    board: partnership.BoardRow | None
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    id: int
+    body: str
+    created_at: datetime
+    hidden_at: datetime | None
+    author: Named | None
+    board: partnership.BoardRow | None
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    id: int
+    reference: str
+    title: str
+    problem: str
+    idea: str
+    who_it_helps: str
+    status: str
+    supports: int
+    show_name: bool
+    submitted_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str | None
+    author_id: int | None
+    board_id: int | None
+    author: Named | None
+    organisation: Named | None
+    duplicate_of: Kept | None
+    ward: partnership.WardRow | None
+    board: partnership.BoardRow | None
+    priorities: list[partnership.PriorityRow]
+    journey: list[Step]
+
+
+P = Proposal.__table__
+KEPT = aliased(Proposal)
+_PROPOSAL = (
+    select(
+        *(P.c[name] for name in ("id", "reference", "title", "problem", "idea", "who_it_helps", "status", "supports")),
+        *(P.c[name] for name in ("show_name", "submitted_at", "hidden_at", "hidden_reason", "author_id", "board_id")),
+        User.name,
+        Organisation.name,
+        KEPT.reference,
+        KEPT.title,
+        P.c.ward_id,
+        search.CALLS_TO_ACTION,
+    )
+    .outerjoin(User, User.id == P.c.author_id)
+    .outerjoin(Organisation, Organisation.id == P.c.organisation_id)
+    .outerjoin(KEPT, KEPT.id == P.c.duplicate_of_id)
+    .where(P.c.reference == bindparam("reference"))
+)
+_JOURNEY = (
+    select(StatusChange.from_status, StatusChange.to_status, StatusChange.at, StatusChange.public_reason)
+    .add_columns(StatusChange.board_id)
+    .where(StatusChange.proposal_id == bindparam("proposal_id"))
+    .order_by(StatusChange.id)
+)
+_COMMENTS = (
+    select(Comment.id, Comment.body, Comment.created_at, Comment.hidden_at, User.name, Comment.board_id)
+    .outerjoin(User, User.id == Comment.author_id)
+    .where(Comment.proposal_id == bindparam("proposal_id"), Comment.hidden_at.is_(None) | bindparam("hidden"))
+    .order_by(Comment.id)
+)
+
+
+def _named(name: str | None) -> Named | None:
+    return Named(name) if name is not None else None
+
+
+def proposal(reference: str) -> ProposalPage | None:
+    """A proposal with its journey; two statements."""
+    connection = db.session.connection()
+    row = connection.execute(_PROPOSAL, {"reference": reference}).one_or_none()
+    if row is None:
+        return None
+    known = partnership.structure()
+    journey = [
+        Step(*step[:4], known.boards_by_id.get(step[4]))
+        for step in connection.execute(_JOURNEY, {"proposal_id": row.id})
+    ]
+    return ProposalPage(
+        *row[:14],
+        author=_named(row[14]),
+        organisation=_named(row[15]),
+        duplicate_of=Kept(row[16], row[17]) if row[16] is not None else None,
+        ward=known.wards_by_id.get(row[18]),
+        board=known.boards_by_id.get(row[13]),
+        priorities=search.priorities(row[19], known),
+        journey=journey,
+    )
+
+
+def comments(proposal_id: int, include_hidden: bool = False) -> list[CommentRow]:
+    known = partnership.structure()
+    rows = db.session.connection().execute(_COMMENTS, {"proposal_id": proposal_id, "hidden": include_hidden})
+    return [CommentRow(*row[:4], _named(row[4]), known.boards_by_id.get(row[5])) for row in rows]
