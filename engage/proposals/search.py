@@ -187,6 +187,11 @@ class Card:
     ward: partnership.WardRow | None
     priorities: list[partnership.PriorityRow]
 
+    @property
+    def numbers(self) -> str:
+        """Its calls to action's numbers, as the card shows them."""
+        return ", ".join(str(p.number) for p in self.priorities)
+
 
 def priorities(links: str | None, known: partnership.Structure) -> list[partnership.PriorityRow]:
     """CALLS_TO_ACTION's text as the calls to action, the primary first."""
