@@ -1,12 +1,14 @@
 """Congress registrations: places decided under the congress row's lock, so a room is never oversold."""
 
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from engage.accounts.models import User
@@ -68,6 +70,105 @@ def by_slug(slug: str) -> Congress | None:
         .options(joinedload(Congress.workshops).joinedload(Workshop.priority))  # one query
     )
     return db.session.scalars(query).unique().one_or_none()
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# A congress's programme as its sign-up page reads it, kept by each process for a short while: everyone signing up
+# reads it, and it changes rarely (the secretariat's edits), unlike the counters, which change with every sign-up
+# and are read for the page (full_workshops) or under the congress row's lock (register), never kept.
+
+PROGRAMME_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    id: int
+    title: str
+    starts_at: datetime  # its time slot
+
+
+@dataclass(frozen=True, eq=False)  # compared (and hashed) by identity: a programme read later is another one
+class Programme:
+    id: int
+    slug: str
+    title: str
+    starts_at: datetime
+    state: str
+    opens_at: datetime
+    closes_at: datetime
+    workshops: tuple[WorkshopRow, ...]  # by time slot
+
+
+_programmes: dict[tuple[int, str], tuple[float, Programme]] = {}  # by engine and slug, with when it was read
+
+
+def programme(slug: str) -> Programme | None:
+    """The congress of this slug, read at most every PROGRAMME_SECONDS once published (a draft is read every time,
+    so that publishing it shows at once). Other processes see a change within PROGRAMME_SECONDS; what decides a
+    place is read again under the congress row's lock."""
+    key = (id(db.engine), slug)
+    kept = _programmes.get(key)
+    now = time.monotonic()
+    if kept is None or now - kept[0] > PROGRAMME_SECONDS:
+        found = _read_programme(slug)
+        if found is None or found.state == "draft":
+            return found
+        kept = _programmes[key] = (now, found)
+    return kept[1]
+
+
+def _read_programme(slug: str) -> Programme | None:
+    congress = by_slug(slug)
+    if congress is None:
+        return None
+    return Programme(
+        congress.id,
+        congress.slug,
+        congress.title,
+        congress.starts_at,
+        congress.state,
+        congress.opens_at,
+        congress.closes_at,
+        tuple(WorkshopRow(w.id, w.title, w.starts_at) for w in congress.workshops),
+    )
+
+
+def full_workshops(programme: Programme) -> set[int]:
+    """The ids of the programme's workshops with no place left (their waiting lists are open)."""
+    if not programme.workshops:
+        return set()
+    query = select(Workshop.id).where(Workshop.congress_id == programme.id, Workshop.confirmed >= Workshop.capacity)
+    return set(db.session.scalars(query))
+
+
+def forget_programmes() -> None:
+    _programmes.clear()
+
+
+def _changes_programme(session, row) -> bool:
+    if not isinstance(row, Congress | Workshop):
+        return False
+    if row in session.new or row in session.deleted:
+        return True
+    return any(a.history.has_changes() for a in inspect(row).attrs if a.key != "confirmed")
+
+
+def _after_flush(session, _context) -> None:
+    """A congress or workshop changed (but for its counter): read the programmes again, in this process; again
+    after the commit (another request may have read the old one meanwhile) or the rollback."""
+    if any(_changes_programme(session, row) for row in (*session.new, *session.dirty, *session.deleted)):
+        forget_programmes()
+        session.info["programme_changed"] = True
+
+
+def _after_transaction(session, *_previous) -> None:
+    if session.info.pop("programme_changed", False):
+        forget_programmes()
+
+
+event.listen(db.session, "after_flush", _after_flush)
+event.listen(db.session, "after_commit", _after_transaction)
+event.listen(db.session, "after_soft_rollback", _after_transaction)
 
 
 def workshop(workshop_id: int | None) -> Workshop | None:
