@@ -18,6 +18,7 @@ from flask_migrate import upgrade  # noqa: E402
 from support import DATABASE_URL, Browser, Sink, drop_database, free_port, make_database  # noqa: E402
 
 from engage import create_app  # noqa: E402
+from engage.congress import services as congresses  # noqa: E402
 from engage.extensions import db, limiter  # noqa: E402
 from engage.notices import delivery  # noqa: E402
 from engage.notices.models import Notice  # noqa: E402
@@ -38,6 +39,7 @@ def reset_database(app) -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()
+        congresses.forget_programmes()  # the rows went without the ORM's knowing
         partnership.seed()
         db.session.commit()
 

@@ -182,6 +182,37 @@ def test_registration_before_it_opens_is_refused_with_a_clear_page(app, new_brow
     assert "Registration opens on" in browser.get("/congress/spring-2027").get_data(as_text=True)
 
 
+def test_the_sign_up_page_shows_a_change_to_the_programme_or_a_full_workshop_at_once(app):
+    """Each process keeps a congress's programme: a change shows on the next page all the same, even one committed
+    after another page read the programme as it was; and a workshop shows as full as soon as it is."""
+    with app.app_context():
+        make_congress(workshop_capacity=1)
+        db.session.commit()
+    page = app.test_client().get
+    first = page("/congress/spring-2027/register").get_data(as_text=True)
+    assert "Safer streets" in first and "full: waiting list" not in first
+    with app.app_context():
+        congress = congresses.by_slug("spring-2027")
+        congress.title = "Spring 2027 People's Congress"
+        congress.workshops[0].title = "Safer streets and parks"
+        congress.workshops.append(Workshop(title="Clean air", starts_at=congress.starts_at, capacity=5))
+        congresses.register(congress, **person(1), workshop_ids=[congress.workshops[1].id])
+        db.session.flush()
+        with ThreadPoolExecutor(1) as elsewhere:  # another request, in its own transaction, reads it as it was
+            before = elsewhere.submit(page, "/congress/spring-2027/register").result().get_data(as_text=True)
+        assert "Safer streets" in before and "Clean air" not in before
+        db.session.commit()
+    changed = page("/congress/spring-2027/register").get_data(as_text=True)
+    assert "Spring 2027 People&#39;s Congress" in changed
+    assert "Safer streets and parks" in changed and "Clean air" in changed
+    assert "Good work (full: waiting list)" in changed and "Safer streets and parks (full" not in changed
+    with app.app_context():
+        congress = congresses.by_slug("spring-2027")
+        congress.closes_at = utcnow()
+        db.session.commit()
+    assert "Registration is not open" in page("/congress/spring-2027/register").get_data(as_text=True)
+
+
 # Real concurrency: many people at once against a served app -----------------------------------------------
 
 

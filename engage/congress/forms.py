@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -32,10 +34,15 @@ INTERPRETERS = [
 ]
 
 
-def registration_form(congress, organisations, calls_to_action, language: str, guest: bool = False) -> FlaskForm:
+def registration_form(programme, structure, language: str, guest: bool = False) -> FlaskForm:
     """The congress's questions; one workshop question per time slot of its programme; and, for someone without
-    an account, their name and email address."""
+    an account, their name and email address. The form's class is made once for each programme (a programme and a
+    structure read again are other objects), language and kind of person."""
+    return _registration_form_class(programme, structure, language, guest)()
 
+
+@lru_cache(maxsize=64)
+def _registration_form_class(programme, structure, language: str, guest: bool) -> type[FlaskForm]:
     class RegistrationForm(FlaskForm):
         attending_as = RadioField(
             _l("Are you coming as"),
@@ -49,7 +56,7 @@ def registration_form(congress, organisations, calls_to_action, language: str, g
         )
         organisation = SelectField(
             _l("Which partner organisation? (if you are coming from one)"),
-            choices=[SelectChoice("", _l("None"))] + [SelectChoice(o.slug, o.name) for o in organisations],
+            choices=[SelectChoice("", _l("None"))] + [SelectChoice(o.slug, o.name) for o in structure.organisations],
             widget=GovSelect(),
             validators=[Optional()],
         )
@@ -89,7 +96,8 @@ def registration_form(congress, organisations, calls_to_action, language: str, g
         priorities = SelectMultipleField(
             _l("Which calls to action do you care most about? (optional)"),
             choices=[
-                SelectChoice(str(n), f"{n}. {p.localised('title', language)}") for n, p in calls_to_action.items()
+                SelectChoice(str(n), f"{n}. {p.localised('title', language)}")
+                for n, p in structure.calls_to_action.items()
             ],
             widget=GovCheckboxesInput(),
             validators=[Optional()],
@@ -107,14 +115,11 @@ def registration_form(congress, organisations, calls_to_action, language: str, g
         )
         RegistrationForm.email = email_field()
     slots: dict = {}
-    for workshop in congress.workshops:
+    for workshop in programme.workshops:
         slots.setdefault(workshop.starts_at, []).append(workshop)
     for number, (starts_at, workshops) in enumerate(sorted(slots.items()), start=1):
         choices = [SelectChoice("", _l("No workshop in this slot"))] + [
-            SelectChoice(
-                str(w.id), _l("%(title)s (full: waiting list)", title=w.title) if w.confirmed >= w.capacity else w.title
-            )
-            for w in workshops
+            SelectChoice(str(w.id), w.title) for w in workshops
         ]
         field = RadioField(
             _l("Workshop at %(time)s", time=format_datetime(starts_at, "HH:mm")),
@@ -124,8 +129,22 @@ def registration_form(congress, organisations, calls_to_action, language: str, g
             validators=[Optional()],
         )
         setattr(RegistrationForm, f"slot_{number}", field)
-    return RegistrationForm()
+    return RegistrationForm
+
+
+def _slots(form) -> list:
+    return [field for name, field in form._fields.items() if name.startswith("slot_")]
 
 
 def workshop_choices(form) -> list[int]:
-    return [int(field.data) for name, field in form._fields.items() if name.startswith("slot_") and field.data]
+    return [int(field.data) for field in _slots(form) if field.data]
+
+
+def show_full(form, full: set[int]) -> None:
+    """Mark the workshops with no place left, for the page (the form's class is kept; the places change)."""
+    full_values = {str(workshop_id) for workshop_id in full}
+    for field in _slots(form):
+        field.choices = [
+            SelectChoice(c.value, _l("%(title)s (full: waiting list)", title=c.label)) if c.value in full_values else c
+            for c in field.choices
+        ]

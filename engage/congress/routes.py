@@ -6,23 +6,25 @@ from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
 from engage.congress import services as congresses
-from engage.congress.forms import registration_form, workshop_choices
+from engage.congress.forms import registration_form, show_full, workshop_choices
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership import services as partnership
-from engage.proposals import services as proposals
 from engage.time import utcnow
 
 bp = Blueprint("congress", __name__, url_prefix="/congress")
 
 
-def _congress(slug: str):
-    congress = congresses.by_slug(slug)
+def _shown(congress):
     if congress is None or congress.state == "draft":
         abort(404)
     return congress
+
+
+def _congress(slug: str):
+    return _shown(congresses.by_slug(slug))
 
 
 @bp.get("/")
@@ -56,14 +58,14 @@ def _needs(form) -> dict:
 @bp.route("/<slug:slug>/register", methods=["GET", "POST"])
 def register(slug: str):
     """Signed in, the place is decided at once; without an account, once the person confirms by the emailed link."""
-    congress = _congress(slug)
+    congress = _shown(congresses.programme(slug))
     if not congresses.is_open(congress):
         return render_template("congress/closed.html", congress=congress)
     guest = not current_user.is_authenticated
-    organisations = partnership.organisations()
-    form = registration_form(congress, organisations, proposals.current_calls_to_action(), language(), guest)
+    known = partnership.structure()
+    form = registration_form(congress, known, language(), guest)
     if form.validate_on_submit():
-        organisation = next((o for o in organisations if o.slug == form.organisation.data), None)
+        organisation = next((o for o in known.organisations if o.slug == form.organisation.data), None)
         answers = {
             "workshop_ids": workshop_choices(form),
             "attending_as": form.attending_as.data,
@@ -87,6 +89,7 @@ def register(slug: str):
             page = url_for("congress.check_email", slug=slug) if guest else congresses.manage_path(registration)
             db.session.commit()  # after it, reading the registration's id would cost a query
             return redirect(page)
+    show_full(form, congresses.full_workshops(congress))
     return render_template("congress/register.html", congress=congress, form=form, guest=guest)
 
 

@@ -1,13 +1,17 @@
 """Congress registrations: places decided under the congress row's lock, so a room is never oversold."""
 
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import event, func, insert, inspect, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
 from engage.accounts.models import User
 from engage.audit import services as audit
@@ -18,6 +22,7 @@ from engage.notices import services as notices
 from engage.time import utcnow
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+NOT_YET = ("offer_expires_at", "cancelled_at", "checked_in_at")  # a new registration's empty columns
 
 
 def create(
@@ -70,6 +75,105 @@ def by_slug(slug: str) -> Congress | None:
     return db.session.scalars(query).unique().one_or_none()
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# A congress's programme as its sign-up page reads it, kept by each process for a short while: everyone signing up
+# reads it, and it changes rarely (the secretariat's edits), unlike the counters, which change with every sign-up
+# and are read for the page (full_workshops) or under the congress row's lock (register), never kept.
+
+PROGRAMME_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    id: int
+    title: str
+    starts_at: datetime  # its time slot
+
+
+@dataclass(frozen=True, eq=False)  # compared (and hashed) by identity: a programme read later is another one
+class Programme:
+    id: int
+    slug: str
+    title: str
+    starts_at: datetime
+    state: str
+    opens_at: datetime
+    closes_at: datetime
+    workshops: tuple[WorkshopRow, ...]  # by time slot
+
+
+_programmes: dict[tuple[int, str], tuple[float, Programme]] = {}  # by engine and slug, with when it was read
+
+
+def programme(slug: str) -> Programme | None:
+    """The congress of this slug, read at most every PROGRAMME_SECONDS once published (a draft is read every time,
+    so that publishing it shows at once). Other processes see a change within PROGRAMME_SECONDS; what decides a
+    place is read again under the congress row's lock."""
+    key = (id(db.engine), slug)
+    kept = _programmes.get(key)
+    now = time.monotonic()
+    if kept is None or now - kept[0] > PROGRAMME_SECONDS:
+        found = _read_programme(slug)
+        if found is None or found.state == "draft":
+            return found
+        kept = _programmes[key] = (now, found)
+    return kept[1]
+
+
+def _read_programme(slug: str) -> Programme | None:
+    congress = by_slug(slug)
+    if congress is None:
+        return None
+    return Programme(
+        congress.id,
+        congress.slug,
+        congress.title,
+        congress.starts_at,
+        congress.state,
+        congress.opens_at,
+        congress.closes_at,
+        tuple(WorkshopRow(w.id, w.title, w.starts_at) for w in congress.workshops),
+    )
+
+
+def full_workshops(programme: Programme) -> set[int]:
+    """The ids of the programme's workshops with no place left (their waiting lists are open)."""
+    if not programme.workshops:
+        return set()
+    query = select(Workshop.id).where(Workshop.congress_id == programme.id, Workshop.confirmed >= Workshop.capacity)
+    return set(db.session.scalars(query))
+
+
+def forget_programmes() -> None:
+    _programmes.clear()
+
+
+def _changes_programme(session, row) -> bool:
+    if not isinstance(row, Congress | Workshop):
+        return False
+    if row in session.new or row in session.deleted:
+        return True
+    return any(a.history.has_changes() for a in inspect(row).attrs if a.key != "confirmed")
+
+
+def _after_flush(session, _context) -> None:
+    """A congress or workshop changed (but for its counter): read the programmes again, in this process; again
+    after the commit (another request may have read the old one meanwhile) or the rollback."""
+    if any(_changes_programme(session, row) for row in (*session.new, *session.dirty, *session.deleted)):
+        forget_programmes()
+        session.info["programme_changed"] = True
+
+
+def _after_transaction(session, *_previous) -> None:
+    if session.info.pop("programme_changed", False):
+        forget_programmes()
+
+
+event.listen(db.session, "after_flush", _after_flush)
+event.listen(db.session, "after_commit", _after_transaction)
+event.listen(db.session, "after_soft_rollback", _after_transaction)
+
+
 def workshop(workshop_id: int | None) -> Workshop | None:
     """A workshop of a congress people can see (published, or cancelled after it was), with its congress."""
     found = db.session.get(Workshop, workshop_id) if workshop_id and 0 < workshop_id < 2**31 else None
@@ -105,7 +209,7 @@ def live_registration(congress: Congress, email: str) -> Registration | None:
 
 
 def register(
-    congress: Congress,
+    congress: Congress | Programme,
     *,
     name: str,
     email: str,
@@ -120,56 +224,101 @@ def register(
     actor: User | None = None,
 ) -> Registration:
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
-    (one per time slot); tell them which. Decided while holding the congress row's lock."""
-    email = email.strip().lower()
+    (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
+    statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
     locked = _lock(congress.id)
     if not is_open(locked) and actor is None:
         raise DomainError(_l("Registration for this congress is not open."))
-    if live_registration(locked, email) is not None:
-        raise DomainError(_l("You are already registered for this congress."), field="email")
-    answers = {
-        "attending_as": attending_as,
-        "organisation_id": organisation_id,
-        "needs": needs or {},
-        "priorities": list(priorities),
-        "consent_to_contact": consent_to_contact,
-    }
-    registration = _new_registration(locked, name, email, language, user, workshop_ids, actor, **answers)
-    _decide(locked, registration)
+    status = _status(locked)
+    registration = _insert_registration(
+        locked,
+        name=name,
+        email=email.strip().lower(),
+        language=language,
+        status=status,
+        user_id=user.id if user else None,
+        recorded_by_id=actor.id if actor else None,
+        attending_as=attending_as,
+        organisation_id=organisation_id,
+        needs=needs or {},
+        priorities=list(priorities),
+        consent_to_contact=consent_to_contact,
+    )
+    places = _take_places(locked, status, _chosen_workshops(locked, workshop_ids))
+    if places:
+        rows = [{"registration_id": registration.id, "workshop_id": w, "status": s} for w, s in places.items()]
+        db.session.execute(insert(WorkshopPlace.__table__), rows)
+    _tell(registration, f"registration_{status}")
     return registration
 
 
-def _new_registration(congress, name, email, language, user, workshop_ids, actor, **answers) -> Registration:
+def _insert_registration(congress: Congress, **values) -> Registration:
+    """One statement, which the database refuses quietly for someone already registered (the live registration's
+    unique index); the new registration is made from what was written, not read back."""
+    values |= {"congress_id": congress.id, "reference": _reference(congress), "created_at": utcnow()}
+    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        dialect_insert(Registration.__table__)  # the table's, not the entity's: the ORM has nothing to add here
+        .values(values)
+        .on_conflict_do_nothing(
+            index_elements=[Registration.congress_id, Registration.email], index_where=text("status != 'cancelled'")
+        )
+        .returning(Registration.id)
+    )
+    registration_id = db.session.execute(statement).scalar()
+    if registration_id is None:
+        raise DomainError(_l("You are already registered for this congress."), field="email")
+    registration = Registration(id=registration_id, **values, **dict.fromkeys(NOT_YET))
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    return registration
+
+
+def _new_registration(congress, name, email, language, workshop_ids, **answers) -> Registration:
+    """A registration whose place is decided later (_decide), when the person confirms their address."""
     registration = Registration(
         congress_id=congress.id,
-        user_id=user.id if user else None,
         reference=_reference(congress),
         name=name,
         email=email,
         language=language,
         status="unconfirmed",
-        recorded_by_id=actor.id if actor else None,
         **answers,
     )
     for workshop in _chosen_workshops(congress, workshop_ids):
-        registration.places.append(WorkshopPlace(workshop=workshop, status="requested"))
+        registration.places.append(WorkshopPlace(workshop_id=workshop.id, status="requested"))
     db.session.add(registration)
     return registration
 
 
+def _status(congress: Congress) -> str:
+    return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
+
+
+def _take_places(congress: Congress, status: str, workshops) -> dict[int, str]:
+    """Count the place (if there is one) and the workshops' places with room; the status of each workshop place,
+    by workshop id. The caller holds the congress row's lock (_lock), and read the workshops after it."""
+    places = {
+        w.id: "confirmed" if status == "confirmed" and w.confirmed < w.capacity else "waitlisted" for w in workshops
+    }
+    if status == "confirmed":
+        db.session.execute(update(Congress).where(Congress.id == congress.id).values(confirmed=Congress.confirmed + 1))
+    taken = [workshop_id for workshop_id, place in places.items() if place == "confirmed"]
+    if taken:
+        db.session.execute(update(Workshop).where(Workshop.id.in_(taken)).values(confirmed=Workshop.confirmed + 1))
+    return places
+
+
 def _decide(congress: Congress, registration: Registration) -> None:
-    """A place or a place in the queue, for the congress and each requested workshop; the person is told which.
-    The caller holds the congress row's lock (_lock). A new registration is written once, with its place decided:
-    the less the lock's holder asks of the database, the sooner the next person's turn comes."""
-    status = "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
-    registration.status = status
-    congress.confirmed += status == "confirmed"
-    for place in registration.places:
-        room = status == "confirmed" and place.workshop.confirmed < place.workshop.capacity
-        place.status = "confirmed" if room else "waitlisted"
-        place.workshop.confirmed += room
+    """A place or a place in the queue, for the congress and each requested workshop of a registration waiting
+    for it; the person is told which. The caller holds the congress row's lock (_lock)."""
+    registration.status = _status(congress)
+    places = registration.places
+    decided = _take_places(congress, registration.status, _chosen_workshops(congress, [p.workshop_id for p in places]))
+    for place in places:
+        place.status = decided[place.workshop_id]
     db.session.flush()
-    _tell(registration, f"registration_{status}")
+    _tell(registration, f"registration_{registration.status}")
 
 
 def request_place(
@@ -189,7 +338,7 @@ def request_place(
     if existing is not None:
         _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
         return
-    registration = _new_registration(congress, name, email, language, None, workshop_ids, None, **answers)
+    registration = _new_registration(congress, name, email, language, workshop_ids, **answers)
     db.session.flush()
     _tell(registration, "registration_link", key=f"registration-link:{registration.id}:first")
 
@@ -205,18 +354,17 @@ def confirm_email(registration: Registration) -> None:
     _decide(congress, registration)
 
 
-def _chosen_workshops(congress: Congress, workshop_ids) -> list[Workshop]:
-    """The congress's workshops of these ids, one per time slot, read afresh (populate_existing: whatever this
-    session read before the congress's lock was taken, their counters are read after it)."""
+def _chosen_workshops(congress: Congress, workshop_ids) -> list:
+    """The congress's workshops of these ids, one per time slot: their ids, slots and places, as the database
+    holds them now (not as this session may have read them before the congress's lock was taken)."""
     if not workshop_ids:
         return []
     query = (
-        select(Workshop)
+        select(Workshop.id, Workshop.starts_at, Workshop.confirmed, Workshop.capacity)
         .where(Workshop.congress_id == congress.id, Workshop.id.in_(set(workshop_ids)))
         .order_by(Workshop.starts_at, Workshop.id)
-        .execution_options(populate_existing=True)
     )
-    chosen = list(db.session.scalars(query))
+    chosen = db.session.execute(query).all()
     slots = [w.starts_at for w in chosen]
     if len(slots) != len(set(slots)):
         raise DomainError(_l("Choose one workshop in each time slot"), field="workshops")

@@ -74,7 +74,7 @@ def _insert_once(notice: Notice) -> int | None:
     columns = ("kind", "recipient", "user_id", "idempotency_key", "context", "language", "status", "attempts")
     values = {name: getattr(notice, name) for name in (*columns, "created_at", "relay_after")}
     statement = (
-        dialect_insert(Notice)
+        dialect_insert(Notice.__table__)  # the table's, not the entity's: the ORM has nothing to add here
         .values(values)
         .on_conflict_do_nothing(index_elements=[Notice.idempotency_key])
         .returning(Notice.id)

@@ -147,6 +147,13 @@ class WardRow:
 
 
 @dataclass(frozen=True)
+class OrganisationRow:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
 class BoardRow(Localised):
     id: int
     slug: str
@@ -173,9 +180,10 @@ class PlanRow(Localised):
     priorities: list[PriorityRow]
 
 
-@dataclass(eq=False)  # each read is itself: pages keep what they make from it by identity
+@dataclass(eq=False)  # compared (and hashed) by identity: a structure read later is another one
 class Structure:
     wards: list[WardRow]  # by name
+    organisations: list[OrganisationRow]  # by name
     boards: list[BoardRow]  # in the structure's order
     priorities: dict[int, PriorityRow]  # every plan's, by id
     plan: PlanRow | None  # the current one
@@ -195,7 +203,7 @@ _structures: dict[int, tuple[float, Structure]] = {}  # by engine, with when it 
 
 
 def structure() -> Structure:
-    """The partnership's wards, boards and plans' priorities, read at most every STRUCTURE_SECONDS."""
+    """The partnership's wards, organisations, boards and plans' priorities, read at most every STRUCTURE_SECONDS."""
     key = id(db.engine)
     kept = _structures.get(key)
     now = time.monotonic()
@@ -224,6 +232,10 @@ def _read_structure() -> Structure:
     plan = db.session.scalar(select(Plan).filter_by(current=True))
     return Structure(
         wards=[WardRow(*r) for r in rows(Ward.id, Ward.slug, Ward.name, order_by=Ward.name)],
+        organisations=[
+            OrganisationRow(*r)
+            for r in rows(Organisation.id, Organisation.slug, Organisation.name, order_by=Organisation.name)
+        ],
         boards=[BoardRow(*r) for r in rows(Board.id, Board.slug, Board.name, Board.name_bn, order_by=Board.position)],
         priorities=priorities,
         plan=PlanRow(
