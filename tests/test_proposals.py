@@ -225,6 +225,11 @@ def test_the_list_filters_searches_sorts_and_pages(app, demo, new_browser):
     assert listed("status=declined") == set()
     assert listed("q=%3Cscript%3E&ward=nowhere&page=-5&call-to-action=x") == set()
     assert listed("ward=nowhere") == listed("board=nothing") == listed("call-to-action=9") == set()
+    # How many match, on a page of them and on a page past the last (counted apart, as that page has no rows).
+    for page in (1, 2):
+        html = client.get(f"/proposals/?q=canal+towpath&page={page}").get_data(as_text=True)
+        assert ">1 proposal</h2>" in html and (benches in html) == (page == 1)
+    assert ">0 proposals</h2>" in client.get("/proposals/?q=zeppelin").get_data(as_text=True)
 
 
 def test_the_public_pages_show_the_partnership_as_it_now_is_after_a_change(app, browser, tmp_path):

@@ -164,15 +164,15 @@ _CARD = (
 
 @cache
 def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
-    """A shape's two statements: how many match (up to a bound cap), and one page's cards (the page's ids first, an
-    index scan skipping the earlier pages' rows, then only their cards)."""
+    """A shape's statements: how many match (up to a bound cap), and one page's cards with that count in each row
+    (the page's ids first, an index scan skipping the earlier pages' rows, then only their cards)."""
     matching = select(PROPOSAL.c.id).where(*_conditions(shape))
     capped = matching.limit(bindparam("cap")).subquery()
     count = select(func.count()).select_from(capped)
     c = PROPOSAL.c
     order = (c.supports.desc(), c.id.desc()) if shape.sort == "supported" else (c.submitted_at.desc(), c.id.desc())
     ids = matching.order_by(*order).limit(bindparam("size")).offset(bindparam("skip")).subquery()
-    page = select(*_CARD).join(ids, c.id == ids.c.id).order_by(*order)
+    page = select(*_CARD, count.scalar_subquery()).join(ids, c.id == ids.c.id).order_by(*order)
     return count, page
 
 
@@ -204,16 +204,17 @@ def _card(row, known: partnership.Structure) -> Card:
 
 
 def find(filters: Filters) -> tuple[list[Card], int, bool]:
-    """One page of published proposals, how many match (counted up to a cap) and whether more than that do:
-    two queries."""
+    """One page of published proposals, how many match (counted up to a cap) and whether more than that do: one
+    query, and a second to count only when the page is empty (past the last, or nothing matches)."""
     known = partnership.structure()
     shape, values = _shape(filters, known)
     count, page = _statements(shape, db.engine.dialect.name)
     number = max(filters.page, 1)
     cap = max(COUNT_CAP, number * PAGE_SIZE)
+    values.update(cap=cap + 1, size=PAGE_SIZE, skip=(number - 1) * PAGE_SIZE)
     connection = db.session.connection()
-    total = connection.execute(count, {**values, "cap": cap + 1}).scalar_one()
-    rows = connection.execute(page, {**values, "size": PAGE_SIZE, "skip": (number - 1) * PAGE_SIZE})
+    rows = connection.execute(page, values).all()
+    total = rows[0][-1] if rows else connection.execute(count, values).scalar_one()
     return [_card(row, known) for row in rows], min(total, cap), total > cap
 
 
