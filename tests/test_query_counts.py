@@ -1,5 +1,7 @@
 """Pages issue a fixed number of SQL queries whatever the amount of data behind them."""
 
+import re
+
 import pytest
 from support import QueryCounter
 
@@ -116,3 +118,24 @@ def test_proposal_pages_cost_the_same_queries_with_few_or_1000_proposals(app, ad
     with_few = queries(app, admin, url)
     add_proposals(app, 1000 - few, few)
     assert queries(app, admin, url) == with_few
+
+
+def test_lists_count_up_to_a_cap_and_then_say_more_than(app, admin, monkeypatch):
+    """Counting stops at a cap, lower for a search; a page deeper than the cap still counts to its own rows."""
+    from engage.proposals import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 35)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 25)
+    add_proposals(app, 45, 0)
+    client = app.test_client()
+
+    def heading(query):
+        return re.search(r'aria-live="polite">([^<]+)</h2>', client.get(f"/proposals/?{query}").get_data(as_text=True))[
+            1
+        ]
+
+    assert heading("") == "More than 35 proposals"
+    assert heading("q=canal+benches") == "More than 25 proposals"
+    assert heading("q=canal+benches&page=2") == "More than 40 proposals"
+    assert heading("q=canal+benches&page=3") == "45 proposals"
+    assert heading("q=nothing+like+it") == "0 proposals"
