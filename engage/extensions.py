@@ -1,5 +1,7 @@
 """Extensions, created once here and bound to the app in create_app()."""
 
+from functools import wraps
+
 from celery import Celery
 from flask import Flask
 from flask_babel import Babel
@@ -47,3 +49,16 @@ def init_celery(app: Flask) -> Celery:
     )
     app.extensions["celery"] = celery
     return celery
+
+
+def reads_only(view):
+    """For a page that only reads: its statements run outside a transaction, each with its own snapshot as under
+    READ COMMITTED anyway, without the BEGIN and ROLLBACK round trips every request would otherwise pay. It must be
+    the view's first use of the database (signing in a person whose session is read later is fine)."""
+
+    @wraps(view)
+    def reading(*args, **kwargs):
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return view(*args, **kwargs)
+
+    return reading

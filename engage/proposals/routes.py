@@ -15,7 +15,7 @@ from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
 from engage.congress import services as congresses
 from engage.errors import DomainError
-from engage.extensions import db
+from engage.extensions import db, reads_only
 from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership import services as partnership
@@ -206,6 +206,7 @@ def similar():
 
 
 @bp.get("/proposals/")
+@reads_only
 def index():
     filters = _filters()
     rows, total, more = search.find(filters)
@@ -254,6 +255,7 @@ def _options(name: str, current, lang: str, known: partnership.Structure) -> Mar
 
 
 @bp.get("/proposals/<reference:reference>")
+@reads_only
 def show(reference: str):
     proposal = page.proposal(reference)
     if proposal is None or not policy.can_see(current_user, proposal):
