@@ -350,6 +350,19 @@ def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_b
     assert member.get(f"/workspace/{HEALTH}/?status=nonsense&page=x&age=<script>").status_code == 200
 
 
+def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
+    old, new = make_proposal(app, "Old idea", days_ago=30), make_proposal(app, "New idea")
+    member = sign_in(new_browser, "member@example.org")
+    english = member.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    for reference in (old, new):
+        assert f'href="/workspace/{HEALTH}/proposals/{reference}"' in english
+        assert f"Select {reference}" in english and f"{reference} · Call to action 2 · The whole borough" in english
+    assert "0 working days" in english and "Nobody</td>" in english and english.count(">Overdue<") == 1
+    bengali = member.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True)
+    assert f"{new} · পদক্ষেপের আহ্বান 2 · পুরো বারা" in bengali and f"{old} বাছাই করুন" in bengali
+    assert "কার্যদিবস" in bengali and "কেউ নন</td>" in bengali and ">সময় পেরিয়ে গেছে<" in bengali
+
+
 def test_working_days_skip_weekends():
     from datetime import date
 

@@ -42,14 +42,15 @@ def index():
 def queue_page(board: Board):
     filters = queue.Filters.from_args(request.args)
     found = queue.load(board, filters, utcnow().date(), current_user.id)
-    members = triage.board_members(board)
+    labels = statuses.labels_in(language())
     return render_template(
         "triage/queue.html",
         board=board,
         queue=found,
-        members=members,
-        structure=partnership.structure(),
-        labels=statuses.labels_in(language()),
+        lines=queue.lines(found.rows, lambda ref: url_for("workspace.proposal", board=board.slug, reference=ref)),
+        members=[(str(member_id), name) for member_id, name in triage.member_names(board)],
+        choices=queue.choices(partnership.structure(), labels, language()),
+        labels=labels,
         colours=statuses.COLOURS,
     )
 
