@@ -82,6 +82,7 @@ def test_a_proposal_goes_from_the_queue_to_a_work_programme_item(app, demo, new_
         },
     )
     assert response.status_code == 302
+    assert "Carers swim free" in member.get(f"/workspace/{HEALTH}/proposals/{reference}").get_data(as_text=True)
 
     with app.app_context():
         proposal = proposals.by_reference(reference)
@@ -298,6 +299,9 @@ def test_an_escalation_goes_on_pegs_next_agenda_and_pegs_decision_comes_back(app
     assert "No budget" in peg_member.get(page).get_data(as_text=True)
     peg_member.submit(page, {"outcome": "under_review", "reason": "Use the prevention fund."})
     assert proposal_of(app, reference).status == "under_review"
+    # Back with the board, its workspace still shows the escalation and PEG's answer.
+    workspace = member.get(f"/workspace/{HEALTH}/proposals/{reference}").get_data(as_text=True)
+    assert "No budget" in workspace and "Use the prevention fund." in workspace
     told = {(m["To"], m["Subject"]) for m in deliver()}
     assert ("member@example.org", f"PEG has decided on {reference}: Under review") in told
     assert ("resident@example.org", f"News about your proposal {reference}: Under review") in told
