@@ -351,6 +351,8 @@ def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_b
     newest = member.get(f"/workspace/{HEALTH}/?sort=newest").get_data(as_text=True)
     assert newest.index(new) < newest.index(old)
     assert new not in member.get(f"/workspace/{HEALTH}/?call-to-action=3").get_data(as_text=True)
+    for unknown in ("call-to-action=99", "ward=nowhere"):  # nothing matches, not everything
+        assert "No proposals match" in member.get(f"/workspace/{HEALTH}/?{unknown}").get_data(as_text=True)
     assert member.get(f"/workspace/{HEALTH}/?status=nonsense&page=x&age=<script>").status_code == 200
 
 

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2.filters import do_truncate
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import aliased
 
 from engage.accounts.models import User
@@ -22,7 +22,6 @@ from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Priority, Ward
 from engage.proposals.models import Proposal, ProposalPriority
-from engage.proposals.search import _is
 
 PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
@@ -127,6 +126,13 @@ def _age_clause(board: Board, age: str, today: date):
     return Proposal.submitted_at < _midnight(today - timedelta(days=28))
 
 
+def _linked_to(priority_id: int):
+    linked = select(ProposalPriority.proposal_id).where(
+        ProposalPriority.proposal_id == Proposal.id, ProposalPriority.priority_id == priority_id
+    )
+    return linked.exists()
+
+
 def _conditions(board: Board, filters: Filters, today: date, viewer_id: int) -> list:
     """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
     index in order and stop at the page); wards and calls to action by their ids in the partnership's structure.
@@ -138,17 +144,14 @@ def _conditions(board: Board, filters: Filters, today: date, viewer_id: int) -> 
         where = [Proposal.status.in_(SHOWN)]
     else:
         where = [Proposal.status == filters.status]
-    if filters.call_to_action is not None:
+    if filters.call_to_action is not None:  # one nobody has heard of: nothing
         priority = known.calls_to_action.get(filters.call_to_action)
-        mapped = select(ProposalPriority.proposal_id).where(
-            ProposalPriority.proposal_id == Proposal.id,
-            _is(ProposalPriority.priority_id, priority.id if priority else None),
-        )
-        where.append(mapped.exists())
+        where.append(_linked_to(priority.id) if priority else false())
     if filters.ward == "borough-wide":
         where.append(Proposal.ward_id.is_(None))
     elif filters.ward:
-        where.append(_is(Proposal.ward_id, known.ward_ids.get(filters.ward)))
+        ward_id = known.ward_ids.get(filters.ward)
+        where.append(false() if ward_id is None else Proposal.ward_id == ward_id)
     if filters.age:
         where.append(_age_clause(board, filters.age, today))
     if filters.assignee == "none":
