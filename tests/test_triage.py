@@ -82,6 +82,7 @@ def test_a_proposal_goes_from_the_queue_to_a_work_programme_item(app, demo, new_
         },
     )
     assert response.status_code == 302
+    assert "Carers swim free" in member.get(f"/workspace/{HEALTH}/proposals/{reference}").get_data(as_text=True)
 
     with app.app_context():
         proposal = proposals.by_reference(reference)
@@ -298,6 +299,9 @@ def test_an_escalation_goes_on_pegs_next_agenda_and_pegs_decision_comes_back(app
     assert "No budget" in peg_member.get(page).get_data(as_text=True)
     peg_member.submit(page, {"outcome": "under_review", "reason": "Use the prevention fund."})
     assert proposal_of(app, reference).status == "under_review"
+    # Back with the board, its workspace still shows the escalation and PEG's answer.
+    workspace = member.get(f"/workspace/{HEALTH}/proposals/{reference}").get_data(as_text=True)
+    assert "No budget" in workspace and "Use the prevention fund." in workspace
     told = {(m["To"], m["Subject"]) for m in deliver()}
     assert ("member@example.org", f"PEG has decided on {reference}: Under review") in told
     assert ("resident@example.org", f"News about your proposal {reference}: Under review") in told
@@ -347,7 +351,22 @@ def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_b
     newest = member.get(f"/workspace/{HEALTH}/?sort=newest").get_data(as_text=True)
     assert newest.index(new) < newest.index(old)
     assert new not in member.get(f"/workspace/{HEALTH}/?call-to-action=3").get_data(as_text=True)
+    for unknown in ("call-to-action=99", "ward=nowhere"):  # nothing matches, not everything
+        assert "No proposals match" in member.get(f"/workspace/{HEALTH}/?{unknown}").get_data(as_text=True)
     assert member.get(f"/workspace/{HEALTH}/?status=nonsense&page=x&age=<script>").status_code == 200
+
+
+def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
+    old, new = make_proposal(app, "Old idea", days_ago=30), make_proposal(app, "New idea")
+    member = sign_in(new_browser, "member@example.org")
+    english = member.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    for reference in (old, new):
+        assert f'href="/workspace/{HEALTH}/proposals/{reference}"' in english
+        assert f"Select {reference}" in english and f"{reference} · Call to action 2 · The whole borough" in english
+    assert "0 working days" in english and "Nobody</td>" in english and english.count(">Overdue<") == 1
+    bengali = member.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True)
+    assert f"{new} · পদক্ষেপের আহ্বান 2 · পুরো বারা" in bengali and f"{old} বাছাই করুন" in bengali
+    assert "কার্যদিবস" in bengali and "কেউ নন</td>" in bengali and ">সময় পেরিয়ে গেছে<" in bengali
 
 
 def test_working_days_skip_weekends():

@@ -1,18 +1,26 @@
 """A board's queue: its proposals with counts per status, filters, sorting, and how long each has waited.
 
-The page reads a fixed number of queries whatever the queue's length: the counts, one page of light rows (ward,
-assignee and primary call to action joined in), and the board's members for the assignee filter.
+The page reads a fixed number of queries whatever the queue's length: the counts per status with how many match the
+filters, one page of light rows (ward, assignee and primary call to action joined in), and the board's members' names
+for the assignee filter. Its rows' words are translated once a page and its links built from one url_for.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, select
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from jinja2.filters import do_truncate
+from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import aliased
 
 from engage.accounts.models import User
 from engage.extensions import db
-from engage.partnership.models import Board, Plan, Priority, Ward
+from engage.partnership import services as partnership
+from engage.partnership.models import Board, Priority, Ward
 from engage.proposals.models import Proposal, ProposalPriority
 
 PAGE_SIZE = 25
@@ -94,7 +102,6 @@ class Queue:
     counts: dict[str, int]
     total: int  # matching the filters
     filters: Filters
-    members: list[User] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -119,30 +126,32 @@ def _age_clause(board: Board, age: str, today: date):
     return Proposal.submitted_at < _midnight(today - timedelta(days=28))
 
 
+def _linked_to(priority_id: int):
+    linked = select(ProposalPriority.proposal_id).where(
+        ProposalPriority.proposal_id == Proposal.id, ProposalPriority.priority_id == priority_id
+    )
+    return linked.exists()
+
+
 def _conditions(board: Board, filters: Filters, today: date, viewer_id: int) -> list:
-    """The WHERE of the queue's page and of its count, as plain conditions on proposal (no IN (subquery), so the
-    planner can walk the board's queue index in order and stop at the page)."""
-    where = [Proposal.board_id == board.id]
+    """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
+    index in order and stop at the page); wards and calls to action by their ids in the partnership's structure.
+    The status is always one of SHOWN."""
+    known = partnership.structure()
     if filters.status == "open":
-        where.append(Proposal.status.in_(OPEN))
+        where = [Proposal.status.in_(OPEN)]
     elif filters.status == "all":
-        where.append(Proposal.status.in_(SHOWN))
+        where = [Proposal.status.in_(SHOWN)]
     else:
-        where.append(Proposal.status == filters.status)
-    if filters.call_to_action is not None:
-        priority = (
-            select(Priority.id)
-            .join(Plan)
-            .where(Plan.current.is_(True), Priority.number == filters.call_to_action)
-            .scalar_subquery()
-        )
-        where.append(
-            Proposal.id.in_(select(ProposalPriority.proposal_id).where(ProposalPriority.priority_id == priority))
-        )
+        where = [Proposal.status == filters.status]
+    if filters.call_to_action is not None:  # one nobody has heard of: nothing
+        priority = known.calls_to_action.get(filters.call_to_action)
+        where.append(_linked_to(priority.id) if priority else false())
     if filters.ward == "borough-wide":
         where.append(Proposal.ward_id.is_(None))
     elif filters.ward:
-        where.append(Proposal.ward_id == select(Ward.id).where(Ward.slug == filters.ward).scalar_subquery())
+        ward_id = known.ward_ids.get(filters.ward)
+        where.append(false() if ward_id is None else Proposal.ward_id == ward_id)
     if filters.age:
         where.append(_age_clause(board, filters.age, today))
     if filters.assignee == "none":
@@ -162,50 +171,116 @@ def _order(filters: Filters):
     return (Proposal.submitted_at, Proposal.id)
 
 
-def counts(board: Board) -> dict[str, int]:
+def _counts(board: Board, where: list) -> tuple[dict[str, int], int]:
+    """The board's proposals per status, and how many match `where`: its count is a column of the same statement,
+    with its own plan."""
+    matching = select(func.count()).select_from(Proposal).where(*where).correlate(None).scalar_subquery()
     query = (
-        select(Proposal.status, func.count())
+        select(Proposal.status, func.count(), matching)
         .where(Proposal.board_id == board.id, Proposal.status.in_(SHOWN))
         .group_by(Proposal.status)
     )
-    found = dict(db.session.execute(query).all())
-    return {status: found.get(status, 0) for status in SHOWN}
+    counted = db.session.execute(query).all()
+    found = {status: count for status, count, _matching in counted}
+    # None of the board's proposals shown: none match either.
+    return {status: found.get(status, 0) for status in SHOWN}, counted[0][2] if counted else 0
+
+
+_ASSIGNEE = aliased(User)
+# What the table shows of a proposal, built once (building it cost more than running it).
+_ROW = (
+    Proposal.id,
+    Proposal.reference,
+    Proposal.title,
+    Proposal.status,
+    Proposal.submitted_at,
+    Proposal.supports,
+    Proposal.version,
+    Ward.name,
+    _ASSIGNEE.name,
+    select(Priority.number)
+    .join(ProposalPriority)
+    .where(ProposalPriority.proposal_id == Proposal.id, ProposalPriority.position == 0)
+    .scalar_subquery(),
+)
+_DETAILS = (
+    select(*_ROW)
+    .outerjoin(Ward, Ward.id == Proposal.ward_id)
+    .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Proposal.assignee_id)
+)
+
+
+def _page(where: list, filters: Filters) -> list[Row]:
+    """The page's ids first (walking the queue's index, skipping the earlier pages' rows), then only their details."""
+    order = _order(filters)
+    page = select(Proposal.id).where(*where).order_by(*order).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
+    ids = page.subquery()
+    query = _DETAILS.join(ids, ids.c.id == Proposal.id).order_by(*order)
+    return [Row(*values) for values in db.session.execute(query)]
 
 
 def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
-    """One page of the board's queue, as light rows, with the counts the page shows."""
-    where = _conditions(board, filters, today, viewer_id)
-    per_status = counts(board)
-    total = db.session.scalar(select(func.count()).select_from(Proposal).where(*where))
-    assignee = aliased(User)
-    primary = (
-        select(Priority.number)
-        .join(ProposalPriority)
-        .where(ProposalPriority.proposal_id == Proposal.id, ProposalPriority.position == 0)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Proposal.id,
-            Proposal.reference,
-            Proposal.title,
-            Proposal.status,
-            Proposal.submitted_at,
-            Proposal.supports,
-            Proposal.version,
-            Ward.name,
-            assignee.name,
-            primary,
-        )
-        .outerjoin(Ward, Ward.id == Proposal.ward_id)
-        .outerjoin(assignee, assignee.id == Proposal.assignee_id)
-        .where(*where)
-        .order_by(*_order(filters))
-        .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
-    )
-    rows = [Row(*values) for values in db.session.execute(query)]
+    """One page of the board's queue, as light rows, with the counts the page shows: two statements."""
+    where = [Proposal.board_id == board.id, *_conditions(board, filters, today, viewer_id)]
+    counts, total = _counts(board, where)
+    rows = _page(where, filters)
     for row in rows:
         row.waited = working_days(row.submitted_at.date(), today)
         row.overdue = row.status in WAITING and row.waited >= board.acknowledgement_days
-    return Queue(rows=rows, counts=per_status, total=total, filters=filters)
+    return Queue(rows=rows, counts=counts, total=total, filters=filters)
+
+
+class Line(NamedTuple):
+    """A row of the queue's table as the page writes it, every word already in the page's language."""
+
+    reference: str
+    link: str
+    title: str
+    about: str  # its reference, primary call to action and ward
+    status: str
+    waited: str
+    overdue: str  # "Overdue", or "" for a proposal still within the board's target
+    supports: int
+    assignee: str
+    select: str  # the checkbox's label for screen readers
+
+
+def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
+    """The table's rows, each word translated once a page (not once a row); `link` gives a reference's address,
+    asked once: the others differ from it only by their reference."""
+    prefix = link(rows[0].reference).removesuffix(rows[0].reference) if rows else ""
+    select, call, borough = _("Select %(reference)s"), _("Call to action %(number)s"), _("The whole borough")
+    overdue, nobody = _("Overdue"), _("Nobody")
+    days = {n: ngettext("%(num)s working day", "%(num)s working days", n) for n in {row.waited for row in rows}}
+    return [
+        Line(
+            row.reference,
+            prefix + row.reference,
+            row.title,
+            " · ".join(
+                [row.reference]
+                + ([call % {"number": row.call_to_action}] if row.call_to_action else [])
+                + [row.ward or borough]
+            ),
+            row.status,
+            days[row.waited],
+            overdue if row.overdue else "",
+            row.supports,
+            row.assignee or nobody,
+            select % {"reference": row.reference},
+        )
+        for row in rows
+    ]
+
+
+def choices(known: partnership.Structure, labels: dict[str, str], language: str) -> dict[str, list[tuple]]:
+    """The filters' choices that come from the data, as (value, label): statuses, calls to action and wards (the
+    template adds the fixed ones)."""
+    return {
+        "statuses": [(status, labels[status]) for status in SHOWN],
+        "calls_to_action": [
+            (number, f"{number}. {do_truncate(current_app.jinja_env, p.localised('title', language), 40)}")
+            for number, p in known.calls_to_action.items()
+        ],
+        "wards": [(w.slug, w.name) for w in known.wards],
+    }

@@ -6,7 +6,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engage.accounts.policy import acts_for, requires, requires_board, signed_in
-from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -42,14 +41,15 @@ def index():
 def queue_page(board: Board):
     filters = queue.Filters.from_args(request.args)
     found = queue.load(board, filters, utcnow().date(), current_user.id)
-    members = triage.board_members(board)
+    labels = statuses.labels_in(language())
     return render_template(
         "triage/queue.html",
         board=board,
         queue=found,
-        members=members,
-        structure=partnership.structure(),
-        labels=statuses.labels_in(language()),
+        lines=queue.lines(found.rows, lambda ref: url_for("workspace.proposal", board=board.slug, reference=ref)),
+        members=[(str(member_id), name) for member_id, name in triage.member_names(board)],
+        choices=queue.choices(partnership.structure(), labels, language()),
+        labels=labels,
         colours=statuses.COLOURS,
     )
 
@@ -95,14 +95,15 @@ def _proposal(board: Board, reference: str) -> Proposal:
 @requires_board
 def proposal(board: Board, reference: str):
     found = _proposal(board, reference)
+    # Only an escalated proposal has escalations, and only an accepted one an item: no query for the others.
+    escalated = any(step.to_status == "escalated" for step in found.journey)
     return render_template(
         "triage/proposal.html",
         board=board,
         proposal=found,
         decisions={name: triage.DECISIONS[name] for name in triage.available(found)},
-        escalations=triage.escalations_of(found),
-        item=programmes.item_of(found),
-        trail=audit.trail(found),
+        escalations=triage.escalations_of(found) if escalated else [],
+        item=programmes.item_of(found) if found.status == "accepted" else None,
         labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
         waited=queue.working_days(found.submitted_at.date(), utcnow().date()),

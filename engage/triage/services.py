@@ -127,18 +127,19 @@ def save_response_template(board: Board, actor: User, decision: str, language: s
     db.session.flush()
 
 
+def _members(board: Board, *columns):
+    granted = select(RoleGrant.user_id).where(RoleGrant.board_id == board.id, RoleGrant.role.in_(BOARD_ROLES))
+    return select(*columns).where(User.id.in_(granted)).order_by(User.name)
+
+
 def board_members(board: Board) -> list[User]:
     """The people who can be assigned a board's proposals: its members, chairs and officers."""
-    query = (
-        select(User)
-        .where(
-            User.id.in_(
-                select(RoleGrant.user_id).where(RoleGrant.board_id == board.id, RoleGrant.role.in_(BOARD_ROLES))
-            )
-        )
-        .order_by(User.name)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_members(board, User)))
+
+
+def member_names(board: Board) -> list[tuple[int, str]]:
+    """board_members' ids and names only, for a page that lists them."""
+    return [tuple(row) for row in db.session.execute(_members(board, User.id, User.name))]
 
 
 def _mine(proposal: Proposal, board: Board, version: int) -> None:
