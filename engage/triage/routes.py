@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from engage.accounts.policy import acts_for, requires, requires_board, signed_in
 from engage.errors import DomainError
-from engage.extensions import db
+from engage.extensions import db, reads_only
 from engage.forms import show_error
 from engage.i18n import language
 from engage.partnership import services as partnership
@@ -37,6 +37,7 @@ def index():
 
 
 @bp.get("/<slug:board>/")
+@reads_only
 @requires_board
 def queue_page(board: Board):
     filters = queue.Filters.from_args(request.args)
@@ -92,6 +93,7 @@ def _proposal(board: Board, reference: str) -> Proposal:
 
 
 @bp.get("/<slug:board>/proposals/<reference:reference>")
+@reads_only
 @requires_board
 def proposal(board: Board, reference: str):
     found = _proposal(board, reference)
