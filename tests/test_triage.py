@@ -1,5 +1,6 @@
 """A board's triage workspace: the queue, each decision and who is told, races between members, PEG escalations."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -354,6 +355,15 @@ def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_b
     for unknown in ("call-to-action=99", "ward=nowhere"):  # nothing matches, not everything
         assert "No proposals match" in member.get(f"/workspace/{HEALTH}/?{unknown}").get_data(as_text=True)
     assert member.get(f"/workspace/{HEALTH}/?status=nonsense&page=x&age=<script>").status_code == 200
+
+    def matching(query: str) -> int:
+        html = member.get(f"/workspace/{HEALTH}/?{query}").get_data(as_text=True)
+        return int(re.search(r'aria-live="polite">(\d+) proposals?</h2>', html)[1])
+
+    # Filtered by status alone, the queue adds up its counts per status; otherwise it counts the matches: the same.
+    for status in ("open", "all", "submitted"):
+        ages = sum(matching(f"status={status}&age={age}") for age in ("week", "month", "older"))
+        assert matching(f"status={status}") == ages > 0
 
 
 def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):

@@ -138,12 +138,7 @@ def _conditions(board: Board, filters: Filters, today: date, viewer_id: int) -> 
     index in order and stop at the page); wards and calls to action by their ids in the partnership's structure.
     The status is always one of SHOWN."""
     known = partnership.structure()
-    if filters.status == "open":
-        where = [Proposal.status.in_(OPEN)]
-    elif filters.status == "all":
-        where = [Proposal.status.in_(SHOWN)]
-    else:
-        where = [Proposal.status == filters.status]
+    where = [Proposal.status.in_(_statuses(filters))]
     if filters.call_to_action is not None:  # one nobody has heard of: nothing
         priority = known.calls_to_action.get(filters.call_to_action)
         where.append(_linked_to(priority.id) if priority else false())
@@ -171,19 +166,27 @@ def _order(filters: Filters):
     return (Proposal.submitted_at, Proposal.id)
 
 
-def _counts(board: Board, where: list) -> tuple[dict[str, int], int]:
-    """The board's proposals per status, and how many match `where`: its count is a column of the same statement,
-    with its own plan."""
-    matching = select(func.count()).select_from(Proposal).where(*where).correlate(None).scalar_subquery()
-    query = (
-        select(Proposal.status, func.count(), matching)
-        .where(Proposal.board_id == board.id, Proposal.status.in_(SHOWN))
-        .group_by(Proposal.status)
-    )
+def _statuses(filters: Filters) -> tuple[str, ...]:
+    return OPEN if filters.status == "open" else SHOWN if filters.status == "all" else (filters.status,)
+
+
+def _by_status_only(filters: Filters) -> bool:
+    return filters.call_to_action is None and not (filters.ward or filters.age or filters.assignee)
+
+
+def _counts(board: Board, where: list, filters: Filters) -> tuple[dict[str, int], int]:
+    """The board's proposals per status, and how many match `where`: the sum of its statuses' counts when only the
+    status is filtered (the queue as it opens), else a column of the same statement, with its own plan."""
+    columns = [Proposal.status, func.count()]
+    if not _by_status_only(filters):
+        columns.append(select(func.count()).select_from(Proposal).where(*where).correlate(None).scalar_subquery())
+    query = select(*columns).where(Proposal.board_id == board.id, Proposal.status.in_(SHOWN)).group_by(Proposal.status)
     counted = db.session.execute(query).all()
-    found = {status: count for status, count, _matching in counted}
+    counts = {status: 0 for status in SHOWN} | {row[0]: row[1] for row in counted}
+    if _by_status_only(filters):
+        return counts, sum(counts[status] for status in _statuses(filters))
     # None of the board's proposals shown: none match either.
-    return {status: found.get(status, 0) for status in SHOWN}, counted[0][2] if counted else 0
+    return counts, counted[0][2] if counted else 0
 
 
 _ASSIGNEE = aliased(User)
@@ -222,7 +225,7 @@ def _page(where: list, filters: Filters) -> list[Row]:
 def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     """One page of the board's queue, as light rows, with the counts the page shows: two statements."""
     where = [Proposal.board_id == board.id, *_conditions(board, filters, today, viewer_id)]
-    counts, total = _counts(board, where)
+    counts, total = _counts(board, where, filters)
     rows = _page(where, filters)
     for row in rows:
         row.waited = working_days(row.submitted_at.date(), today)
