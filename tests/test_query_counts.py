@@ -139,3 +139,7 @@ def test_lists_count_up_to_a_cap_and_then_say_more_than(app, admin, monkeypatch)
     assert heading("q=canal+benches&page=2") == "More than 40 proposals"
     assert heading("q=canal+benches&page=3") == "45 proposals"
     assert heading("q=nothing+like+it") == "0 proposals"
+    # A search's pages, newest first, from the matches it counted: page 2 follows page 1.
+    listed = [client.get(f"/proposals/?q=canal+benches&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    pages = [re.findall(r'href="/proposals/TH-2026-(\d{5})"', page) for page in listed]
+    assert [int(n) for page in pages for n in page] == list(range(45, 0, -1))

@@ -166,15 +166,24 @@ _CARD = (
 
 @cache
 def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
-    """A shape's statements: how many match (up to a bound cap), and one page's cards with that count in each row
-    (the page's ids first, an index scan skipping the earlier pages' rows, then only their cards)."""
-    matching = select(PROPOSAL.c.id).where(*_conditions(shape))
-    capped = matching.limit(bindparam("cap")).subquery()
-    count = select(func.count()).select_from(capped)
+    """A shape's statements: how many match (up to a bound cap), and one page's cards with that count in each row.
+    Without words, the page's ids come from an index scan skipping the earlier pages' rows and the count is apart.
+    With words, each row's words are checked, so the matches are found once: the first `cap` in the page's order
+    (the page is always among them), counted and paged from that one set."""
     c = PROPOSAL.c
-    order = (c.supports.desc(), c.id.desc()) if shape.sort == "supported" else (c.submitted_at.desc(), c.id.desc())
-    ids = matching.order_by(*order).limit(bindparam("size")).offset(bindparam("skip")).subquery()
-    page = select(*_CARD, count.scalar_subquery()).join(ids, c.id == ids.c.id).order_by(*order)
+    order = (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
+    matching = select(c.id, *order[:1]).where(*_conditions(shape))
+    count = select(func.count()).select_from(matching.limit(bindparam("cap")).subquery())
+    if shape.words:
+        matching = matching.order_by(*(column.desc() for column in order)).limit(bindparam("cap")).cte("matched")
+        counted = select(func.count()).select_from(matching).scalar_subquery()
+    else:
+        counted = count.scalar_subquery()
+        matching = matching.subquery()
+    ids = select(matching.c.id)
+    ids = ids.order_by(*(matching.c[column.key].desc() for column in order)).limit(bindparam("size"))
+    ids = ids.offset(bindparam("skip")).subquery()
+    page = select(*_CARD, counted).join(ids, c.id == ids.c.id).order_by(*(column.desc() for column in order))
     return count, page
 
 
