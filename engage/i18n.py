@@ -1,6 +1,7 @@
 """English and Bengali: chosen by ?lang=, remembered in a cookie, else the person's preference."""
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -8,6 +9,8 @@ from flask_babel import format_datetime, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from engage.extensions import babel
 
@@ -23,7 +26,13 @@ def select_locale() -> str:
             return choice
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
-    return request.accept_languages.best_match(list(languages)) or "en"
+    return _best_match(request.headers.get("Accept-Language", ""), tuple(languages))
+
+
+@lru_cache(maxsize=256)
+def _best_match(header: str, languages: tuple[str, ...]) -> str:
+    """The language a browser's Accept-Language prefers among ours: browsers send a handful of headers, parsed once."""
+    return parse_accept_header(header, LanguageAccept).best_match(languages) or "en"
 
 
 def in_language(code: str) -> str:

@@ -3,15 +3,14 @@ the header, the menu for a page and set of roles, the footer): rendered once per
 and kept, instead of on every request. They hold no nonce, token or anything about the person."""
 
 from flask import Flask, request
+from jinja2 import pass_context
 from markupsafe import Markup, escape
-
-from engage.i18n import language
 
 _fragments: dict[tuple, Markup] = {}
 
 
-def fragment(app: Flask, name: str, *args) -> Markup:
-    key = (name, language(), request.script_root, args)
+def fragment(app: Flask, name: str, lang: str, *args) -> Markup:
+    key = (name, lang, request.script_root, args)
     html = _fragments.get(key)
     if html is None:
         macro = getattr(app.jinja_env.get_template("layout.html").module, name)
@@ -28,4 +27,8 @@ def options(choices, current) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["fragment"] = lambda name, *args: fragment(app, name, *args)
+    @pass_context
+    def page_fragment(context, name: str, *args) -> Markup:
+        return fragment(app, name, context["lang"], *args)  # the page's language, found once as it began
+
+    app.jinja_env.globals["fragment"] = page_fragment

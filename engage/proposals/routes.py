@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -223,6 +224,8 @@ def index():
         options={name: _options(name, chosen, lang, known) for name, chosen in zip(FILTERS, current, strict=True)},
         # A proposal's address is the list's and its reference (DESIGN.md, "Addresses"): one url_for, not one a card.
         proposals_url=url_for("proposals.index"),
+        # Each count of supporters in words once a page, not once a card.
+        supporters={n: ngettext("%(num)s supporter", "%(num)s supporters", n) for n in {row.supports for row in rows}},
         labels=statuses.labels_in(lang),
         colours=statuses.COLOURS,
     )
