@@ -16,8 +16,8 @@ What it does:
      (BENCH_CEILING_DATABASE_URL), `python ceiling_app.py init`;
   3. counts the queries each page issues (in process, Flask's test client) and checks each answers 200;
   4. serves both with gunicorn -w 4 -k sync on free ports of 127.0.0.1, warms them up, then runs interleaved rounds
-     with wrk -t2 -c32 (the ceiling's /events first, then each Engage page) and prints req/s, p99 and the ratio to
-     the ceiling's page of the same round;
+     with wrk -t2 -c32, each Engage page right after a run of the ceiling's /events, and prints req/s, p99 and the
+     ratio to that run of the ceiling;
   5. stops the two gunicorns it started.
 
 Only 127.0.0.1 is ever requested; every subprocess has a time limit.
@@ -485,15 +485,18 @@ def measure(args, pages=PAGES, budget: float = BUDGET, sign_in=None) -> None:
             print(f"\nround {round_number} of {args.rounds} (wrk -t2 -c32 -d{args.duration}s; "
                   f"load average {serving.load_average()})")  # fmt: skip
             print(header + f"{'non-2xx':>9}{'errors':>7}")
-            base = None
-            for name, server, path in targets:
-                r = serving.run(server, path, args.duration, headers=headers if server is engage else ())
-                r["round"] = round_number
-                base = base or r
-                results[name].append(serving.compare(r, base))
-                cpu = f"{r['app_cpu_ms']:.2f}+{r['db_cpu_ms']:.2f}"
-                print(f"{name:<20}{r['rps']:>7.0f}{r['p99_ms']:>8.1f}{r['ratio']:>9.2f}×  {cpu:>18}"
-                      f"{r['cpu_ratio']:>9.2f}×{r['non2xx']:>9}{r['errors']:>7}", flush=True)  # fmt: skip
+            # Each page against a run of the ceiling just before it: this machine's speed swings by up to 2x from
+            # one window of seconds to the next, so a ceiling measured a minute earlier says little.
+            for name, server, path in targets[1:]:
+                base: dict = {}
+                for label, target, where in (("ceiling /events", ceiling, CEILING_PAGE), (name, server, path)):
+                    r = serving.run(target, where, args.duration, headers=headers if target is engage else ())
+                    r["round"] = round_number
+                    base = r if target is ceiling else base
+                    results[label].append(serving.compare(r, base))
+                    cpu = f"{r['app_cpu_ms']:.2f}+{r['db_cpu_ms']:.2f}"
+                    print(f"{label:<20}{r['rps']:>7.0f}{r['p99_ms']:>8.1f}{r['ratio']:>9.2f}×  {cpu:>18}"
+                          f"{r['cpu_ratio']:>9.2f}×{r['non2xx']:>9}{r['errors']:>7}", flush=True)  # fmt: skip
         print(f"\nmedian of {args.rounds} rounds; budget: ≥ {budget}× the ceiling's 20-row page in req/s")
         print(header + f"{'min ×':>8}  verdict")
         for name, server, _ in targets:
