@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from jinja2.filters import do_truncate
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -235,9 +236,9 @@ def _choices(name: str, lang: str, known: partnership.Structure) -> list[tuple]:
     """A list filter's choices as (value, label), in the language in force."""
     every = [("", _("All"))]
     if name == "call-to-action":
-        env = current_app.jinja_env
         calls = known.calls_to_action.items()
-        return every + [(n, f"{n}. {env.filters['truncate'](env, p.localised('title', lang), 50)}") for n, p in calls]
+        env = current_app.jinja_env
+        return every + [(n, f"{n}. {do_truncate(env, p.localised('title', lang), 50)}") for n, p in calls]
     if name == "ward":
         return every + [("borough-wide", _("The whole borough"))] + [(w.slug, w.name) for w in known.wards]
     if name == "board":
