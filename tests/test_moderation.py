@@ -139,6 +139,9 @@ def test_the_secretariat_records_a_paper_proposal_and_gets_a_letter_to_post(app,
         proposal = db.session.scalar(db.select(Proposal))
         assert (proposal.source, proposal.author_id, proposal.status) == ("paper", None, "submitted")
         assert proposal.recorded_by_id is not None and proposal.show_name is False
+    board_page = f"/workspace/community-safety-partnership/proposals/{proposal.reference}"
+    assert "Mrs Rokeya Khatun" in sign_in(new_browser, "officer@example.org").get(board_page).get_data(as_text=True)
+    assert "Rokeya" not in app.test_client().get(f"/proposals/{proposal.reference}").get_data(as_text=True)
 
 
 def test_a_resident_who_gave_an_email_is_told_by_email(app, demo, new_browser, deliver):

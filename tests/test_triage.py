@@ -83,7 +83,8 @@ def test_a_proposal_goes_from_the_queue_to_a_work_programme_item(app, demo, new_
         },
     )
     assert response.status_code == 302
-    assert "Carers swim free" in member.get(f"/workspace/{HEALTH}/proposals/{reference}").get_data(as_text=True)
+    workspace = member.get(f"/workspace/{HEALTH}/proposals/{reference}").get_data(as_text=True)
+    assert "Carers swim free" in workspace and "Budget from the leisure fund" in workspace  # the note is the board's
 
     with app.app_context():
         proposal = proposals.by_reference(reference)
@@ -334,8 +335,10 @@ def test_bulk_actions_start_reviews_and_assign(app, demo, new_browser, deliver):
         f"/workspace/{HEALTH}/bulk",
         data={"csrf_token": token, "proposal": references, "assignee": str(member_id), "assign": "x"},
     )
-    mine = sign_in(new_browser, "member@example.org").get(f"{queue_page}?assignee=me").get_data(as_text=True)
-    assert all(r in mine for r in references)
+    member = sign_in(new_browser, "member@example.org")
+    assert all(r in member.get(f"{queue_page}?assignee=me").get_data(as_text=True) for r in references)
+    page = member.get(f"/workspace/{HEALTH}/proposals/{references[0]}").get_data(as_text=True)
+    assert "Assigned to</dt>" in page and "Ayesha Khan" in page.split("Assigned to</dt>")[1].split("</dd>")[0]
     assert sum(1 for m in deliver() if m["Subject"].endswith("Under review")) == 2
 
 

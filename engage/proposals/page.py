@@ -1,6 +1,6 @@
-"""What a proposal's public page shows, read as plain rows: three statements in Core, no ORM objects (loading them
-and their relationships cost the page more than everything else it does). The names are the model's, so the page's
-template and the policy read these as they read a Proposal."""
+"""What a proposal's pages show, read as plain rows: its public page in three statements in Core, its board's page in
+two, no ORM objects (loading them and their relationships cost the page more than everything else it does). The
+names are the model's, so the templates and the policy read these as they read a Proposal."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +38,7 @@ class Step:
     at: datetime
     public_reason: str
     board: partnership.BoardRow | None
+    internal_note: str = ""  # read for the board's page only
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class ProposalPage:
     board: partnership.BoardRow | None
     priorities: list[partnership.PriorityRow]
     journey: list[Step]
+    # Read for the board's page only: the public page never holds them.
+    contact_name: str = ""
+    assignee: Named | None = None
 
 
 P = Proposal.__table__
@@ -99,6 +103,10 @@ _JOURNEY = (
     .where(StatusChange.proposal_id == bindparam("proposal_id"))
     .order_by(StatusChange.id)
 )
+# The board's page adds who it is assigned to, the name of a resident recorded on their behalf, and internal notes.
+ASSIGNEE = aliased(User)
+_FOR_BOARD = _PROPOSAL.add_columns(P.c.contact_name, ASSIGNEE.name).outerjoin(ASSIGNEE, ASSIGNEE.id == P.c.assignee_id)
+_JOURNEY_FOR_BOARD = _JOURNEY.add_columns(StatusChange.internal_note)
 _COMMENTS = (
     select(Comment.id, Comment.body, Comment.created_at, Comment.hidden_at, User.name, Comment.board_id)
     .outerjoin(User, User.id == Comment.author_id)
@@ -111,16 +119,16 @@ def _named(name: str | None) -> Named | None:
     return Named(name) if name is not None else None
 
 
-def proposal(reference: str) -> ProposalPage | None:
-    """A proposal with its journey; two statements."""
+def proposal(reference: str, for_board: bool = False) -> ProposalPage | None:
+    """A proposal with its journey, as the public sees it or (`for_board`) as its board does; two statements."""
     connection = db.session.connection()
-    row = connection.execute(_PROPOSAL, {"reference": reference}).one_or_none()
+    row = connection.execute(_FOR_BOARD if for_board else _PROPOSAL, {"reference": reference}).one_or_none()
     if row is None:
         return None
     known = partnership.structure()
     journey = [
-        Step(*step[:4], known.boards_by_id.get(step[4]))
-        for step in connection.execute(_JOURNEY, {"proposal_id": row.id})
+        Step(*step[:4], known.boards_by_id.get(step[4]), *step[5:])
+        for step in connection.execute(_JOURNEY_FOR_BOARD if for_board else _JOURNEY, {"proposal_id": row.id})
     ]
     return ProposalPage(
         *row[:14],
@@ -131,6 +139,7 @@ def proposal(reference: str) -> ProposalPage | None:
         board=known.boards_by_id.get(row[13]),
         priorities=search.priorities(row[19], known),
         journey=journey,
+        **({"contact_name": row[20], "assignee": _named(row[21])} if for_board else {}),
     )
 
 

@@ -1,5 +1,7 @@
 """A board's triage workspace: /workspace/<board>/ (the board's members, chairs and officers; secretariat; admins)."""
 
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,8 +16,8 @@ from engage.partnership import services as partnership
 from engage.partnership.models import Board
 from engage.programmes import meetings
 from engage.programmes import services as programmes
+from engage.proposals import page, statuses
 from engage.proposals import services as proposals
-from engage.proposals import statuses
 from engage.proposals.models import Proposal
 from engage.time import utcnow
 from engage.triage import forms, queue
@@ -85,18 +87,25 @@ def bulk(board: Board):
     return redirect(url_for("workspace.queue_page", board=board.slug))
 
 
-def _proposal(board: Board, reference: str) -> Proposal:
-    proposal = proposals.by_reference(reference)
-    if proposal is None or proposal.board_id != board.id or proposal.status == "draft":
+Found = TypeVar("Found", Proposal, page.ProposalPage)
+
+
+def _on_board(found: Found | None, board: Board) -> Found:
+    """The proposal if it is in the board's hands, else a 404 (a draft is its author's alone)."""
+    if found is None or found.board_id != board.id or found.status == "draft":
         abort(404)
-    return proposal
+    return found
+
+
+def _proposal(board: Board, reference: str) -> Proposal:
+    return _on_board(proposals.by_reference(reference), board)
 
 
 @bp.get("/<slug:board>/proposals/<reference:reference>")
 @reads_only
 @requires_board
 def proposal(board: Board, reference: str):
-    found = _proposal(board, reference)
+    found = _on_board(page.proposal(reference, for_board=True), board)
     # Only an escalated proposal has escalations, and only an accepted one an item: no query for the others.
     escalated = any(step.to_status == "escalated" for step in found.journey)
     return render_template(
