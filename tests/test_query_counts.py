@@ -143,3 +143,28 @@ def test_lists_count_up_to_a_cap_and_then_say_more_than(app, admin, monkeypatch)
     listed = [client.get(f"/proposals/?q=canal+benches&page={n}").get_data(as_text=True) for n in (1, 2, 3)]
     pages = [re.findall(r'href="/proposals/TH-2026-(\d{5})"', page) for page in listed]
     assert [int(n) for page in pages for n in page] == list(range(45, 0, -1))
+
+
+def test_a_lists_statement_is_the_same_text_each_time_and_a_residents_words_are_never_sql(app, admin):
+    """The list's values are written into its statement (so the database plans it once, not at every request), but
+    only values of ours: what a resident types is always bound, never part of the SQL."""
+    add_proposals(app, 25, 0)
+    with app.app_context():
+        engine = db.engine
+    placeholder = re.compile(r"%\(\w+\)s|\?")  # psycopg's and sqlite3's
+
+    def statements(url):
+        with QueryCounter(engine) as counter:
+            assert app.test_client().get(url).status_code == 200
+        return counter.statements
+
+    filtered = "/proposals/?ward=mile-end&board=climate-partnership&status=submitted&call-to-action=2&page=1"
+    first = statements(filtered)
+    assert first == statements(filtered)
+    if engine.dialect.name == "postgresql":  # (SQLite's dialect binds a few constants of its own: no plans to keep)
+        assert not any(placeholder.search(sql) for sql in first)
+    words = "canal'); DROP TABLE proposal; -- benches"
+    searched = statements(f"/proposals/?q={words}&ward=mile-end")
+    assert all("canal" not in sql and "DROP" not in sql for sql in searched)
+    assert any(placeholder.search(sql) for sql in searched)
+    assert "Idea 24 about canal benches" in app.test_client().get("/proposals/?q=canal+benches").get_data(as_text=True)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Select, String, and_, bindparam, cast, false, func, literal_column, or_, select, text
+from sqlalchemy import Integer, Select, String, and_, bindparam, cast, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
@@ -41,9 +41,15 @@ COUNT_CAP = 1000
 SEARCH_COUNT_CAP = 200
 
 
+# Every status but draft is public (statuses.PUBLIC). Said this way, PostgreSQL's partial indexes match; and written
+# into the statement, not bound: a prepared statement's generic plan (see _statements) can use those indexes only
+# when it sees the very condition they were made with.
+PROPOSAL = Proposal.__table__
+PUBLISHED = (PROPOSAL.c.status != literal_column("'draft'"), PROPOSAL.c.hidden_at.is_(None))
+
+
 def published() -> Select:
-    """Every status but draft is public (statuses.PUBLIC); said this way, PostgreSQL's partial indexes match."""
-    return select(Proposal).where(Proposal.status != "draft", Proposal.hidden_at.is_(None))
+    return select(Proposal).where(*PUBLISHED)
 
 
 def _match(typed: str, any_word: bool = False):
@@ -70,7 +76,6 @@ def _with_details(query: Select) -> Select:
 
 # The list's statements in Core, against the tables (the ORM's loading costs more than the page's rows), built once
 # per shape of filters (which filters, how many words) with their values bound at each request.
-PROPOSAL = Proposal.__table__
 LINK = ProposalPriority.__table__
 
 
@@ -120,14 +125,23 @@ def _escape_like(word: str) -> str:
     return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
-def _is(column, state: str | None, name: str):
-    """None: no condition; "id": column = the value bound as name; "unknown" (a ward nobody has heard of): nothing."""
-    return None if state is None else (false() if state == "unknown" else column == bindparam(name))
+def _value(shape: Shape, name: str, type_=None):
+    """A value the statement takes at each request: bound where the resident's words are (they never become SQL, and
+    a common word and a rare one need plans of their own), else written in at execution time. Those values are ours
+    (ids from the partnership's structure, a status of statuses.PUBLIC, the page's numbers), so each list's statement
+    is the same text every time it is asked for: psycopg prepares it, and PostgreSQL plans it once per connection
+    instead of at every request."""
+    return bindparam(name, type_=type_, literal_execute=not shape.words)
+
+
+def _is(shape: Shape, column, state: str | None, name: str):
+    """None: no condition; "id": column = the value named; "unknown" (a ward nobody has heard of): nothing."""
+    return None if state is None else (false() if state == "unknown" else column == _value(shape, name))
 
 
 def _conditions(shape: Shape) -> list:
     c = PROPOSAL.c
-    conditions = [c.status != "draft", c.hidden_at.is_(None)]
+    conditions = list(PUBLISHED)
     if shape.words and _postgres():
         conditions.append(literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", bindparam("query"))))
     for n in range(0 if _postgres() else shape.words):
@@ -135,22 +149,26 @@ def _conditions(shape: Shape) -> list:
         conditions.append(
             or_(*(func.lower(column).like(pattern, escape="/") for column in (c.title, c.problem, c.idea)))
         )
-    mapped = _is(LINK.c.priority_id, shape.call_to_action, "priority_id")
+    mapped = _is(shape, LINK.c.priority_id, shape.call_to_action, "priority_id")
     if mapped is not None:
         conditions.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, mapped).exists())
-    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else _is(c.ward_id, shape.ward, "ward_id")
-    for condition in (ward, _is(c.board_id, shape.board, "board_id")):
+    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else _is(shape, c.ward_id, shape.ward, "ward_id")
+    for condition in (ward, _is(shape, c.board_id, shape.board, "board_id")):
         if condition is not None:
             conditions.append(condition)
     if shape.status:
-        conditions.append(c.status == bindparam("status"))
+        conditions.append(c.status == _value(shape, "status"))
     return conditions
 
 
 # A proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on PostgreSQL,
 # group_concat on SQLite), put in order by priorities().
 CALLS_TO_ACTION = (
-    select(func.aggregate_strings(cast(LINK.c.position, String) + ":" + cast(LINK.c.priority_id, String), ","))
+    select(
+        func.aggregate_strings(
+            cast(LINK.c.position, String) + literal_column("':'") + cast(LINK.c.priority_id, String), ","
+        )
+    )
     .where(LINK.c.proposal_id == PROPOSAL.c.id)
     .scalar_subquery()
 )
@@ -169,20 +187,20 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     """A shape's statements: how many match (up to a bound cap), and one page's cards with that count in each row.
     Without words, the page's ids come from an index scan skipping the earlier pages' rows and the count is apart.
     With words, each row's words are checked, so the matches are found once: the first `cap` in the page's order
-    (the page is always among them), counted and paged from that one set."""
+    (the page is always among them), counted and paged from that one set. See _value for how values get in."""
     c = PROPOSAL.c
     order = (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
+    cap, size, skip = (_value(shape, name, Integer) for name in ("cap", "size", "skip"))
     matching = select(c.id, *order[:1]).where(*_conditions(shape))
-    count = select(func.count()).select_from(matching.limit(bindparam("cap")).subquery())
+    count = select(func.count()).select_from(matching.limit(cap).subquery())
     if shape.words:
-        matching = matching.order_by(*(column.desc() for column in order)).limit(bindparam("cap")).cte("matched")
+        matching = matching.order_by(*(column.desc() for column in order)).limit(cap).cte("matched")
         counted = select(func.count()).select_from(matching).scalar_subquery()
     else:
         counted = count.scalar_subquery()
         matching = matching.subquery()
     ids = select(matching.c.id)
-    ids = ids.order_by(*(matching.c[column.key].desc() for column in order)).limit(bindparam("size"))
-    ids = ids.offset(bindparam("skip")).subquery()
+    ids = ids.order_by(*(matching.c[column.key].desc() for column in order)).limit(size).offset(skip).subquery()
     page = select(*_CARD, counted).join(ids, c.id == ids.c.id).order_by(*(column.desc() for column in order))
     return count, page
 
