@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, event, func, insert, inspect, select, update
+from sqlalchemy import Row, bindparam, event, func, insert, inspect, select, update
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
 from engage.accounts.models import User
@@ -188,13 +188,34 @@ def _lock(congress_id: int) -> Congress:
     UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts.
     Its workshops' counters change only under this lock; read them after it by a statement of their own (a
     statement that waited for the lock reads every row but the locked one as it was when it began)."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(update(Congress).where(Congress.id == congress_id).values(confirmed=Congress.confirmed))
+    if _take_sqlite_write_lock(congress_id):
         return db.session.get(Congress, congress_id, populate_existing=True)
     return db.session.get(Congress, congress_id, with_for_update=True, populate_existing=True)
 
 
-def _reference(congress: Congress) -> str:
+_CONGRESS = Congress.__table__.c
+_CONGRESS_LOCKED = select(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).with_for_update()
+_SQLITE_WRITE_LOCK = (
+    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed)
+)
+
+
+def _lock_row(congress_id: int) -> Row:
+    """_lock's hold, for a sign-up: the congress as a row (what the sign-up reads of it), not an ORM object, from a
+    statement built once per process. The session's copy of the congress, if it has one, is left as it was."""
+    _take_sqlite_write_lock(congress_id)
+    return db.session.execute(_CONGRESS_LOCKED, {"congress_id": congress_id}).one()
+
+
+def _take_sqlite_write_lock(congress_id: int) -> bool:
+    """On SQLite, take the database's write lock (the UPDATE) before the congress is read; False elsewhere."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return False
+    db.session.execute(_SQLITE_WRITE_LOCK, {"congress_id": congress_id})
+    return True
+
+
+def _reference(congress: Congress | Row) -> str:
     code = "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
     return f"{congress.slug[:2].upper()}{congress.starts_at:%y}-{code}"
 
@@ -224,7 +245,7 @@ def register(
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
     statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
-    locked = _lock(congress.id)
+    locked = _lock_row(congress.id)
     if not is_open(locked) and actor is None:
         raise DomainError(_l("Registration for this congress is not open."))
     status = _status(locked)
@@ -246,11 +267,11 @@ def register(
     if places:
         rows = [{"registration_id": registration.id, "workshop_id": w, "status": s} for w, s in places.items()]
         db.session.execute(_WORKSHOP_PLACES, rows)
-    _tell(registration, f"registration_{status}")
+    _tell(registration, f"registration_{status}", congress=locked)
     return registration
 
 
-def _insert_registration(congress: Congress, **values) -> Registration:
+def _insert_registration(congress: Congress | Row, **values) -> Registration:
     """One statement, which the database refuses quietly for someone already registered (the live registration's
     unique index); the new registration is made from what was written, not read back."""
     values |= {"congress_id": congress.id, "reference": _reference(congress), "created_at": utcnow()}
@@ -281,13 +302,13 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
     return registration
 
 
-def _status(congress: Congress) -> str:
+def _status(congress: Congress | Row) -> str:
     return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
 
 
 # The statements of a sign-up, built once per process: the tables' own (the ORM has nothing to add), with their
 # values bound at each run.
-_CONGRESS, _WORKSHOP = Congress.__table__.c, Workshop.__table__.c
+_WORKSHOP = Workshop.__table__.c
 _WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
 _ONE_MORE_AT_CONGRESS = (
     update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed + 1)
@@ -304,7 +325,7 @@ _WORKSHOPS_NOW = (
 )
 
 
-def _take_places(congress: Congress, status: str, workshops) -> dict[int, str]:
+def _take_places(congress: Congress | Row, status: str, workshops) -> dict[int, str]:
     """Count the place (if there is one) and the workshops' places with room; the status of each workshop place,
     by workshop id. The caller holds the congress row's lock (_lock), and read the workshops after it."""
     places = {
@@ -374,7 +395,7 @@ def confirm_email(registration: Registration) -> None:
     _decide(congress, registration)
 
 
-def _chosen_workshops(congress: Congress, workshop_ids) -> list:
+def _chosen_workshops(congress: Congress | Row, workshop_ids) -> list:
     """The congress's workshops of these ids, one per time slot: their ids, slots and places, as the database
     holds them now (not as this session may have read them before the congress's lock was taken)."""
     if not workshop_ids:
@@ -522,8 +543,15 @@ def by_token(token: str) -> Registration | None:
     return db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
 
 
-def _tell(registration: Registration, kind: str, user: User | None = None, key: str = "", **context) -> None:
-    congress = registration.congress or db.session.get(Congress, registration.congress_id)
+def _tell(
+    registration: Registration,
+    kind: str,
+    user: User | None = None,
+    key: str = "",
+    congress: Congress | Row | None = None,
+    **context,
+) -> None:
+    congress = congress or registration.congress or db.session.get(Congress, registration.congress_id)
     notices.queue(
         kind,
         registration.email,
