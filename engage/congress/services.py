@@ -183,6 +183,29 @@ def is_open(congress: Congress, now: datetime | None = None) -> bool:
     return congress.state == "published" and congress.opens_at <= now < congress.closes_at
 
 
+# The statements that lock the congress and decide a sign-up, built once per process: the tables' own (the ORM has
+# nothing to add), with their values bound at each run.
+_CONGRESS, _WORKSHOP = Congress.__table__.c, Workshop.__table__.c
+_CONGRESS_LOCKED = select(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).with_for_update()
+_SQLITE_WRITE_LOCK = (
+    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed)
+)
+_WORKSHOPS_NOW = (
+    select(_WORKSHOP.id, _WORKSHOP.starts_at, _WORKSHOP.confirmed, _WORKSHOP.capacity)
+    .where(_WORKSHOP.congress_id == bindparam("congress_id"), _WORKSHOP.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_WORKSHOP.starts_at, _WORKSHOP.id)
+)
+_ONE_MORE_AT_CONGRESS = (
+    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed + 1)
+)
+_ONE_MORE_AT_WORKSHOPS = (
+    update(Workshop.__table__)
+    .where(_WORKSHOP.id.in_(bindparam("workshop_ids", expanding=True)))
+    .values(confirmed=_WORKSHOP.confirmed + 1)
+)
+_WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
+
+
 def _lock(congress_id: int) -> Congress:
     """Hold the congress row until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL; on SQLite an
     UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts.
@@ -191,13 +214,6 @@ def _lock(congress_id: int) -> Congress:
     if _take_sqlite_write_lock(congress_id):
         return db.session.get(Congress, congress_id, populate_existing=True)
     return db.session.get(Congress, congress_id, with_for_update=True, populate_existing=True)
-
-
-_CONGRESS = Congress.__table__.c
-_CONGRESS_LOCKED = select(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).with_for_update()
-_SQLITE_WRITE_LOCK = (
-    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed)
-)
 
 
 def _lock_row(congress_id: int) -> Row:
@@ -304,25 +320,6 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
 
 def _status(congress: Congress | Row) -> str:
     return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
-
-
-# The statements of a sign-up, built once per process: the tables' own (the ORM has nothing to add), with their
-# values bound at each run.
-_WORKSHOP = Workshop.__table__.c
-_WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
-_ONE_MORE_AT_CONGRESS = (
-    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed + 1)
-)
-_ONE_MORE_AT_WORKSHOPS = (
-    update(Workshop.__table__)
-    .where(_WORKSHOP.id.in_(bindparam("workshop_ids", expanding=True)))
-    .values(confirmed=_WORKSHOP.confirmed + 1)
-)
-_WORKSHOPS_NOW = (
-    select(_WORKSHOP.id, _WORKSHOP.starts_at, _WORKSHOP.confirmed, _WORKSHOP.capacity)
-    .where(_WORKSHOP.congress_id == bindparam("congress_id"), _WORKSHOP.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_WORKSHOP.starts_at, _WORKSHOP.id)
-)
 
 
 def _take_places(congress: Congress | Row, status: str, workshops) -> dict[int, str]:
