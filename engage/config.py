@@ -83,6 +83,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
+        # WTForms' own messages untranslated, as they are anyway: it ships no Bengali catalogue, and its English one
+        # is its messages as written. Flask-WTF read that catalogue from disk again for every request with a form.
+        "WTF_I18N_ENABLED": False,
         # No form here needs more; a larger body gets a clear 413 page.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,

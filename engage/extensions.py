@@ -1,6 +1,6 @@
 """Extensions, created once here and bound to the app in create_app()."""
 
-from functools import wraps
+from functools import cache, wraps
 
 from celery import Celery
 from flask import Flask
@@ -11,7 +11,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Insert, MetaData, Table, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so Alembic can alter them on SQLite and PostgreSQL alike.
@@ -62,3 +64,22 @@ def reads_only(view):
         return view(*args, **kwargs)
 
     return reading
+
+
+def insert_unless_taken(table: Table, unique: tuple[str, ...], where: str | None = None) -> Insert:
+    """INSERT ... ON CONFLICT (unique) [WHERE where] DO NOTHING RETURNING id, for the session's database: one
+    statement whether or not the row exists, executed with the row's values as parameters. Built once per process
+    for each table and database; building it again for every row cost more than sending it."""
+    return _insert_unless_taken(table, unique, where, db.session.get_bind().dialect.name)
+
+
+@cache
+def _insert_unless_taken(table: Table, unique: tuple[str, ...], where: str | None, dialect: str) -> Insert:
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(table)
+        .on_conflict_do_nothing(
+            index_elements=[table.c[name] for name in unique], index_where=text(where) if where else None
+        )
+        .returning(table.c.id)
+    )

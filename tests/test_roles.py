@@ -101,6 +101,22 @@ def test_an_admin_disabling_an_account_signs_the_person_out(app, demo, new_brows
     assert signed_in_as(new_browser, "resident").get("/account/").status_code == 200
 
 
+def test_a_role_given_or_taken_away_counts_from_the_next_request_of_a_session_already_signed_in(app, demo, new_browser):
+    resident = signed_in_as(new_browser, "resident")
+    workspace = "/workspace/climate-partnership/"
+    assert resident.get(workspace).status_code == 403
+    with app.app_context():
+        grant = accounts.grant(accounts.user_by_email(ROLE_ACCOUNTS["resident"]), "board_member", "climate-partnership")
+        db.session.commit()
+        grant_id = grant.id
+    assert resident.get(workspace).status_code == 200
+    assert resident.get("/workspace/health-and-wellbeing-board/").status_code == 403
+    with app.app_context():
+        accounts.revoke(grant_id)
+        db.session.commit()
+    assert resident.get(workspace).status_code == 403
+
+
 def test_admin_search_finds_people_by_name_or_email_and_treats_wildcards_literally(app, demo, new_browser):
     admin = signed_in_as(new_browser, "admin")
     assert "Rahima Begum" in admin.get("/admin/users?q=rahima").get_data(as_text=True)

@@ -8,16 +8,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event, func, insert, inspect, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Row, bindparam, event, func, insert, inspect, select, update
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
 from engage.accounts.models import User
 from engage.audit import services as audit
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
-from engage.extensions import db
+from engage.extensions import db, insert_unless_taken
 from engage.notices import services as notices
 from engage.time import utcnow
 
@@ -185,18 +183,55 @@ def is_open(congress: Congress, now: datetime | None = None) -> bool:
     return congress.state == "published" and congress.opens_at <= now < congress.closes_at
 
 
+# The statements that lock the congress and decide a sign-up, built once per process: the tables' own (the ORM has
+# nothing to add), with their values bound at each run.
+_CONGRESS, _WORKSHOP = Congress.__table__.c, Workshop.__table__.c
+_CONGRESS_LOCKED = select(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).with_for_update()
+_SQLITE_WRITE_LOCK = (
+    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed)
+)
+_WORKSHOPS_NOW = (
+    select(_WORKSHOP.id, _WORKSHOP.starts_at, _WORKSHOP.confirmed, _WORKSHOP.capacity)
+    .where(_WORKSHOP.congress_id == bindparam("congress_id"), _WORKSHOP.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_WORKSHOP.starts_at, _WORKSHOP.id)
+)
+_ONE_MORE_AT_CONGRESS = (
+    update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed + 1)
+)
+_ONE_MORE_AT_WORKSHOPS = (
+    update(Workshop.__table__)
+    .where(_WORKSHOP.id.in_(bindparam("workshop_ids", expanding=True)))
+    .values(confirmed=_WORKSHOP.confirmed + 1)
+)
+_WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
+
+
 def _lock(congress_id: int) -> Congress:
     """Hold the congress row until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL; on SQLite an
     UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts.
     Its workshops' counters change only under this lock; read them after it by a statement of their own (a
     statement that waited for the lock reads every row but the locked one as it was when it began)."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(update(Congress).where(Congress.id == congress_id).values(confirmed=Congress.confirmed))
+    if _take_sqlite_write_lock(congress_id):
         return db.session.get(Congress, congress_id, populate_existing=True)
     return db.session.get(Congress, congress_id, with_for_update=True, populate_existing=True)
 
 
-def _reference(congress: Congress) -> str:
+def _lock_row(congress_id: int) -> Row:
+    """_lock's hold, for a sign-up: the congress as a row (what the sign-up reads of it), not an ORM object, from a
+    statement built once per process. The session's copy of the congress, if it has one, is left as it was."""
+    _take_sqlite_write_lock(congress_id)
+    return db.session.execute(_CONGRESS_LOCKED, {"congress_id": congress_id}).one()
+
+
+def _take_sqlite_write_lock(congress_id: int) -> bool:
+    """On SQLite, take the database's write lock (the UPDATE) before the congress is read; False elsewhere."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return False
+    db.session.execute(_SQLITE_WRITE_LOCK, {"congress_id": congress_id})
+    return True
+
+
+def _reference(congress: Congress | Row) -> str:
     code = "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(6))
     return f"{congress.slug[:2].upper()}{congress.starts_at:%y}-{code}"
 
@@ -226,7 +261,7 @@ def register(
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
     statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
-    locked = _lock(congress.id)
+    locked = _lock_row(congress.id)
     if not is_open(locked) and actor is None:
         raise DomainError(_l("Registration for this congress is not open."))
     status = _status(locked)
@@ -247,25 +282,17 @@ def register(
     places = _take_places(locked, status, _chosen_workshops(locked, workshop_ids))
     if places:
         rows = [{"registration_id": registration.id, "workshop_id": w, "status": s} for w, s in places.items()]
-        db.session.execute(insert(WorkshopPlace.__table__), rows)
-    _tell(registration, f"registration_{status}")
+        db.session.execute(_WORKSHOP_PLACES, rows)
+    _tell(registration, f"registration_{status}", congress=locked)
     return registration
 
 
-def _insert_registration(congress: Congress, **values) -> Registration:
+def _insert_registration(congress: Congress | Row, **values) -> Registration:
     """One statement, which the database refuses quietly for someone already registered (the live registration's
     unique index); the new registration is made from what was written, not read back."""
     values |= {"congress_id": congress.id, "reference": _reference(congress), "created_at": utcnow()}
-    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        dialect_insert(Registration.__table__)  # the table's, not the entity's: the ORM has nothing to add here
-        .values(values)
-        .on_conflict_do_nothing(
-            index_elements=[Registration.congress_id, Registration.email], index_where=text("status != 'cancelled'")
-        )
-        .returning(Registration.id)
-    )
-    registration_id = db.session.execute(statement).scalar()
+    statement = insert_unless_taken(Registration.__table__, ("congress_id", "email"), "status != 'cancelled'")
+    registration_id = db.session.execute(statement, values).scalar()
     if registration_id is None:
         raise DomainError(_l("You are already registered for this congress."), field="email")
     registration = Registration(id=registration_id, **values, **dict.fromkeys(NOT_YET))
@@ -291,22 +318,33 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
     return registration
 
 
-def _status(congress: Congress) -> str:
+def _status(congress: Congress | Row) -> str:
     return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
 
 
-def _take_places(congress: Congress, status: str, workshops) -> dict[int, str]:
+def _take_places(congress: Congress | Row, status: str, workshops) -> dict[int, str]:
     """Count the place (if there is one) and the workshops' places with room; the status of each workshop place,
     by workshop id. The caller holds the congress row's lock (_lock), and read the workshops after it."""
     places = {
         w.id: "confirmed" if status == "confirmed" and w.confirmed < w.capacity else "waitlisted" for w in workshops
     }
     if status == "confirmed":
-        db.session.execute(update(Congress).where(Congress.id == congress.id).values(confirmed=Congress.confirmed + 1))
+        db.session.execute(_ONE_MORE_AT_CONGRESS, {"congress_id": congress.id})
+        _forget_counter(Congress, congress.id)
     taken = [workshop_id for workshop_id, place in places.items() if place == "confirmed"]
     if taken:
-        db.session.execute(update(Workshop).where(Workshop.id.in_(taken)).values(confirmed=Workshop.confirmed + 1))
+        db.session.execute(_ONE_MORE_AT_WORKSHOPS, {"workshop_ids": taken})
+        for workshop_id in taken:
+            _forget_counter(Workshop, workshop_id)
     return places
+
+
+def _forget_counter(model: type[Congress | Workshop], row_id: int) -> None:
+    """The counter was changed by a statement, behind the session's back: a copy the session holds reads it again
+    when next asked (cancelling in the same transaction counts down from it)."""
+    held = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if held is not None:
+        db.session.expire(held, ["confirmed"])
 
 
 def _decide(congress: Congress, registration: Registration) -> None:
@@ -354,17 +392,12 @@ def confirm_email(registration: Registration) -> None:
     _decide(congress, registration)
 
 
-def _chosen_workshops(congress: Congress, workshop_ids) -> list:
+def _chosen_workshops(congress: Congress | Row, workshop_ids) -> list:
     """The congress's workshops of these ids, one per time slot: their ids, slots and places, as the database
     holds them now (not as this session may have read them before the congress's lock was taken)."""
     if not workshop_ids:
         return []
-    query = (
-        select(Workshop.id, Workshop.starts_at, Workshop.confirmed, Workshop.capacity)
-        .where(Workshop.congress_id == congress.id, Workshop.id.in_(set(workshop_ids)))
-        .order_by(Workshop.starts_at, Workshop.id)
-    )
-    chosen = db.session.execute(query).all()
+    chosen = db.session.execute(_WORKSHOPS_NOW, {"congress_id": congress.id, "ids": list(set(workshop_ids))}).all()
     slots = [w.starts_at for w in chosen]
     if len(slots) != len(set(slots)):
         raise DomainError(_l("Choose one workshop in each time slot"), field="workshops")
@@ -507,8 +540,15 @@ def by_token(token: str) -> Registration | None:
     return db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
 
 
-def _tell(registration: Registration, kind: str, user: User | None = None, key: str = "", **context) -> None:
-    congress = registration.congress or db.session.get(Congress, registration.congress_id)
+def _tell(
+    registration: Registration,
+    kind: str,
+    user: User | None = None,
+    key: str = "",
+    congress: Congress | Row | None = None,
+    **context,
+) -> None:
+    congress = congress or registration.congress or db.session.get(Congress, registration.congress_id)
     notices.queue(
         kind,
         registration.email,

@@ -7,13 +7,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
 
 from engage.accounts.models import User
 from engage.errors import DomainError
-from engage.extensions import db
+from engage.extensions import db, insert_unless_taken
 from engage.notices.kinds import CATEGORIES, OFF, WEEKLY, Category, category_of
 from engage.notices.models import STATUSES, Notice
 from engage.time import utcnow
@@ -70,16 +68,9 @@ def queue(
 def _insert_once(notice: Notice) -> int | None:
     """One statement, whether or not the key is taken (INSERT ... ON CONFLICT DO NOTHING): the new row's id, or
     None. Most notices are written by a transaction holding a lock others wait for, so every round trip counts."""
-    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     columns = ("kind", "recipient", "user_id", "idempotency_key", "context", "language", "status", "attempts")
     values = {name: getattr(notice, name) for name in (*columns, "created_at", "relay_after")}
-    statement = (
-        dialect_insert(Notice.__table__)  # the table's, not the entity's: the ORM has nothing to add here
-        .values(values)
-        .on_conflict_do_nothing(index_elements=[Notice.idempotency_key])
-        .returning(Notice.id)
-    )
-    return db.session.execute(statement).scalar()
+    return db.session.execute(insert_unless_taken(Notice.__table__, ("idempotency_key",)), values).scalar()
 
 
 # People's choices -----------------------------------------------------------------------------------------
