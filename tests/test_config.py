@@ -1,7 +1,10 @@
 """Settings from the environment, with embedded defaults that need no server."""
 
+import gc
+
 import pytest
 
+from engage import create_app
 from engage.config import from_environment
 
 
@@ -33,3 +36,15 @@ def test_the_production_stack_is_chosen_by_environment_variables():
     assert settings["CELERY"]["broker_url"] == "redis://cache:6379/0"
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
     assert settings["MAIL_SERVER"] == "smtp"
+
+
+def test_a_production_worker_keeps_its_start_up_objects_out_of_the_collectors_full_collections(settings):
+    """Else a full collection walks them all (~100 ms) on whichever request sets it off."""
+    gc.unfreeze()
+    create_app(settings)
+    assert gc.get_freeze_count() == 0  # a test app: the suite makes many, and they should go
+    try:
+        create_app({**settings, "ENGAGE_ENV": "production", "SECRET_KEY": "s" * 40})
+        assert gc.get_freeze_count() > 50_000
+    finally:
+        gc.unfreeze()
