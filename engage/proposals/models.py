@@ -73,6 +73,17 @@ class Proposal(db.Model):
         return self.calls_to_action[0].priority if self.calls_to_action else None
 
 
+class BoardStatusCount(db.Model):
+    """How many of a board's proposals are in a status. Kept by the database's triggers on proposal (migration
+    f4d2a7c9e1b3), in the same transaction as every insert, delete and change of a proposal's status or board,
+    whoever makes it (a service, the demo loader, a COPY): a board's queue reads its counts instead of counting.
+    The app never writes it."""
+
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(30), primary_key=True)
+    proposals: Mapped[int] = mapped_column(default=0)
+
+
 class ProposalPriority(db.Model):
     """A call to action a proposal is mapped to; position 0 is the primary one, which decides the board."""
 

@@ -21,7 +21,7 @@ from engage.accounts.models import User
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Priority, Ward
-from engage.proposals.models import Proposal, ProposalPriority
+from engage.proposals.models import BoardStatusCount, Proposal, ProposalPriority
 
 PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
@@ -175,17 +175,18 @@ def _by_status_only(filters: Filters) -> bool:
 
 
 def _counts(board: Board, where: list, filters: Filters) -> tuple[dict[str, int], int]:
-    """The board's proposals per status, and how many match `where`: the sum of its statuses' counts when only the
-    status is filtered (the queue as it opens), else a column of the same statement, with its own plan."""
-    columns = [Proposal.status, func.count()]
+    """The board's proposals per status, from the counters the database keeps, and how many match `where`: the sum
+    of its statuses' counts when only the status is filtered (the queue as it opens), else counted by a column of
+    the same statement."""
+    columns = [BoardStatusCount.status, BoardStatusCount.proposals]
     if not _by_status_only(filters):
-        columns.append(select(func.count()).select_from(Proposal).where(*where).correlate(None).scalar_subquery())
-    query = select(*columns).where(Proposal.board_id == board.id, Proposal.status.in_(SHOWN)).group_by(Proposal.status)
+        columns.append(select(func.count()).select_from(Proposal).where(*where).scalar_subquery())
+    query = select(*columns).where(BoardStatusCount.board_id == board.id, BoardStatusCount.status.in_(SHOWN))
     counted = db.session.execute(query).all()
     counts = {status: 0 for status in SHOWN} | {row[0]: row[1] for row in counted}
     if _by_status_only(filters):
         return counts, sum(counts[status] for status in _statuses(filters))
-    # None of the board's proposals shown: none match either.
+    # No counter for the board: it never had a proposal, so none match either.
     return counts, counted[0][2] if counted else 0
 
 
