@@ -17,7 +17,8 @@ class Proposal(db.Model):
     __table_args__ = (
         Index("ix_proposal_public_order", "hidden_at", "status", "submitted_at"),
         Index("ix_proposal_board_status", "board_id", "status"),
-        Index("ix_proposal_board_queue", "board_id", "submitted_at", "id"),  # a board's queue, longest waiting first
+        # A board's queue, longest waiting first; with the status, a filtered page's walk never reads the table.
+        Index("ix_proposal_board_queue", "board_id", "submitted_at", "id", postgresql_include=["status"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
