@@ -108,7 +108,7 @@ class Queue:
     @property
     def pages(self) -> int:
         """As many as the matches counted fill, and one more when more match."""
-        return max(1, -(-self.total // PAGE_SIZE)) + self.more
+        return max(1, -(-self.total // PAGE_SIZE)) + int(self.more)
 
 
 # Filtered by more than its status, the queue's matches are counted up to here (the heading then says "more than"),
