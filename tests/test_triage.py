@@ -369,6 +369,29 @@ def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_b
         assert matching(f"status={status}") == ages > 0
 
 
+def test_a_filtered_queue_counts_up_to_a_cap_and_its_pages_follow_one_another(app, demo, new_browser, monkeypatch):
+    """Filtered by more than its status, the queue counts its matches up to a cap (or the page's depth); by its
+    status alone, it says exactly how many from the board's counters. Past the last page, it still counts."""
+    monkeypatch.setattr(queue, "COUNT_CAP", 5)
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    made = [make_proposal(app, f"Idea {n}", days_ago=8 - n) for n in range(8)]
+    member = sign_in(new_browser, "member@example.org")
+
+    def page(query):
+        html = member.get(f"/workspace/{HEALTH}/?{query}").get_data(as_text=True)
+        heading = re.search(r'aria-live="polite">([^<]+)</h2>', html)[1]
+        return heading, re.findall(r'id="select-([^"]+)"', html), 'rel="next"' in html
+
+    assert page("call-to-action=2") == ("More than 5 proposals", made[:2], True)
+    assert page("call-to-action=2&page=3") == ("More than 6 proposals", made[4:6], True)
+    assert page("call-to-action=2&page=4") == ("8 proposals", made[6:], False)
+    assert page("call-to-action=2&page=9")[0] == "8 proposals"
+    assert page("call-to-action=0")[0] == "0 proposals"  # no such call to action: nothing, not everything
+    assert page("")[0] == "8 proposals"
+    listed = [page(f"call-to-action=2&page={n}")[1] for n in (1, 2, 3, 4)]
+    assert [reference for references in listed for reference in references] == made
+
+
 def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
     old, new = make_proposal(app, "Old idea", days_ago=30), make_proposal(app, "New idea")
     member = sign_in(new_browser, "member@example.org")

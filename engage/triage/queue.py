@@ -1,27 +1,28 @@
 """A board's queue: its proposals with counts per status, filters, sorting, and how long each has waited.
 
-The page reads a fixed number of queries whatever the queue's length: the counts per status with how many match the
-filters, one page of light rows (ward, assignee and primary call to action joined in), and the board's members' names
-for the assignee filter. Its rows' words are translated once a page and its links built from one url_for.
+The page reads a fixed number of queries whatever the queue's length: one page of light rows (ward, assignee and
+primary call to action joined in) with the board's counts per status (kept by the database) and how many match the
+filters, and the board's members' names for the assignee filter. Its rows' words are translated once a page and its
+links built from one url_for.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2.filters import do_truncate
-from sqlalchemy import and_, false, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, String, bindparam, cast, false, func, null, select
 
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Priority, Ward
-from engage.proposals.models import Proposal, ProposalPriority
+from engage.proposals.models import BoardStatusCount, Proposal, ProposalPriority
 
 PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
@@ -100,70 +101,123 @@ class Row:
 class Queue:
     rows: list[Row]
     counts: dict[str, int]
-    total: int  # matching the filters
+    total: int  # matching the filters, up to a cap when other filters than the status are set
+    more: bool  # more than `total` match
     filters: Filters
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        """As many as the matches counted fill, and one more when more match."""
+        return max(1, -(-self.total // PAGE_SIZE)) + int(self.more)
+
+
+# Filtered by more than its status, the queue's matches are counted up to here (the heading then says "more than"),
+# or to the page's depth if deeper: counting a broad filter's thousands of matches cost more than the page.
+COUNT_CAP = 1000
+PROPOSAL, LINK, WARD = Proposal.__table__, ProposalPriority.__table__, Ward.__table__
+ASSIGNEE, COUNT = User.__table__.alias("assignee"), BoardStatusCount.__table__
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which filters a request uses and how it sorts, not their values: each shape's statements are built once per
+    process (building one cost more than running it), its values bound at each request."""
+
+    by_status_only: bool
+    call_to_action: str | None = None  # "id", or "unknown": nothing matches
+    ward: str | None = None  # "id", "borough-wide", or "unknown"
+    age: str = ""  # one of AGES
+    assignee: str | None = None  # "id" or "none"
+    sort: str = "oldest"
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
-def _age_clause(board: Board, age: str, today: date):
+def _age_bounds(board: Board, age: str, today: date) -> dict[str, datetime]:
+    """The submission times an age filter keeps: from `since`, before `before`."""
     if age == "overdue":
-        cutoff = working_days_before(today, board.acknowledgement_days)
-        return and_(Proposal.status.in_(WAITING), Proposal.submitted_at < _midnight(cutoff + timedelta(days=1)))
-    if age == "week":
-        return Proposal.submitted_at >= _midnight(today - timedelta(days=7))
-    if age == "month":
-        return and_(
-            Proposal.submitted_at < _midnight(today - timedelta(days=7)),
-            Proposal.submitted_at >= _midnight(today - timedelta(days=28)),
-        )
-    return Proposal.submitted_at < _midnight(today - timedelta(days=28))
+        return {"before": _midnight(working_days_before(today, board.acknowledgement_days) + timedelta(days=1))}
+    week, month = _midnight(today - timedelta(days=7)), _midnight(today - timedelta(days=28))
+    return {"week": {"since": week}, "month": {"before": week, "since": month}, "older": {"before": month}}.get(age, {})
 
 
-def _linked_to(priority_id: int):
-    linked = select(ProposalPriority.proposal_id).where(
-        ProposalPriority.proposal_id == Proposal.id, ProposalPriority.priority_id == priority_id
-    )
-    return linked.exists()
+def _known(value, found) -> str | None:
+    return None if not value else ("id" if found is not None else "unknown")
 
 
-def _conditions(board: Board, filters: Filters, today: date, viewer_id: int) -> list:
-    """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
-    index in order and stop at the page); wards and calls to action by their ids in the partnership's structure.
-    The status is always one of SHOWN."""
-    known = partnership.structure()
-    where = [Proposal.status.in_(_statuses(filters))]
-    if filters.call_to_action is not None:  # one nobody has heard of: nothing
-        priority = known.calls_to_action.get(filters.call_to_action)
-        where.append(_linked_to(priority.id) if priority else false())
-    if filters.ward == "borough-wide":
-        where.append(Proposal.ward_id.is_(None))
-    elif filters.ward:
-        ward_id = known.ward_ids.get(filters.ward)
-        where.append(false() if ward_id is None else Proposal.ward_id == ward_id)
-    if filters.age:
-        where.append(_age_clause(board, filters.age, today))
+def _assignee(filters: Filters, viewer_id: int) -> tuple[str | None, int | None]:
     if filters.assignee == "none":
-        where.append(Proposal.assignee_id.is_(None))
-    elif filters.assignee == "me":
-        where.append(Proposal.assignee_id == viewer_id)
-    elif filters.assignee.isdigit():
-        where.append(Proposal.assignee_id == int(filters.assignee))
+        return "none", None
+    if filters.assignee == "me":
+        return "id", viewer_id
+    return ("id", int(filters.assignee)) if filters.assignee.isdigit() else (None, None)
+
+
+def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple[Shape, dict]:
+    """The shape of a queue request and the values its statements bind; wards and calls to action by their ids in
+    the partnership's structure."""
+    known = partnership.structure()
+    priority = known.calls_to_action.get(filters.call_to_action) if filters.call_to_action is not None else None
+    ward_id = known.ward_ids.get(filters.ward)
+    assignee, assignee_id = _assignee(filters, viewer_id)
+    shape = Shape(
+        _by_status_only(filters),
+        None if filters.call_to_action is None else ("id" if priority else "unknown"),
+        "borough-wide" if filters.ward == "borough-wide" else _known(filters.ward, ward_id),
+        filters.age,
+        assignee,
+        filters.sort,
+    )
+    values = {
+        "board_id": board.id,
+        "statuses": list(_statuses(filters)),
+        "priority_id": priority.id if priority else None,
+        "ward_id": ward_id,
+        "assignee_id": assignee_id,
+        **_age_bounds(board, filters.age, today),
+    }
+    return shape, values
+
+
+def _is(column, state: str | None, name: str):
+    """None: no condition; "id": column = the value bound as name; "unknown": nothing."""
+    return None if state is None else (false() if state == "unknown" else column == bindparam(name))
+
+
+def _conditions(shape: Shape) -> list:
+    """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
+    index in order and stop at the page)."""
+    c = PROPOSAL.c
+    where = [c.board_id == bindparam("board_id"), c.status.in_(bindparam("statuses", expanding=True))]
+    linked = _is(LINK.c.priority_id, shape.call_to_action, "priority_id")
+    if linked is not None:
+        where.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, linked).exists())
+    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else _is(c.ward_id, shape.ward, "ward_id")
+    assignee = (
+        c.assignee_id.is_(None) if shape.assignee == "none" else _is(c.assignee_id, shape.assignee, "assignee_id")
+    )
+    where += [condition for condition in (ward, assignee) if condition is not None]
+    if shape.age == "overdue":
+        where.append(c.status.in_(WAITING))
+    if shape.age in ("overdue", "month", "older"):
+        where.append(c.submitted_at < bindparam("before"))
+    if shape.age in ("week", "month"):
+        where.append(c.submitted_at >= bindparam("since"))
     return where
 
 
-def _order(filters: Filters):
-    if filters.sort == "newest":
-        return (Proposal.submitted_at.desc(), Proposal.id.desc())
-    if filters.sort == "supported":
-        return (Proposal.supports.desc(), Proposal.submitted_at, Proposal.id)
-    return (Proposal.submitted_at, Proposal.id)
+# Each sort as (column, descending), ending with the id so that pages never overlap.
+ORDERS = {
+    "oldest": (("submitted_at", False), ("id", False)),
+    "newest": (("submitted_at", True), ("id", True)),
+    "supported": (("supports", True), ("submitted_at", False), ("id", False)),
+}
+
+
+def _order(columns, sort: str) -> list:
+    return [columns[name].desc() if descending else columns[name] for name, descending in ORDERS[sort]]
 
 
 def _statuses(filters: Filters) -> tuple[str, ...]:
@@ -174,63 +228,87 @@ def _by_status_only(filters: Filters) -> bool:
     return filters.call_to_action is None and not (filters.ward or filters.age or filters.assignee)
 
 
-def _counts(board: Board, where: list, filters: Filters) -> tuple[dict[str, int], int]:
-    """The board's proposals per status, and how many match `where`: the sum of its statuses' counts when only the
-    status is filtered (the queue as it opens), else a column of the same statement, with its own plan."""
-    columns = [Proposal.status, func.count()]
-    if not _by_status_only(filters):
-        columns.append(select(func.count()).select_from(Proposal).where(*where).correlate(None).scalar_subquery())
-    query = select(*columns).where(Proposal.board_id == board.id, Proposal.status.in_(SHOWN)).group_by(Proposal.status)
-    counted = db.session.execute(query).all()
-    counts = {status: 0 for status in SHOWN} | {row[0]: row[1] for row in counted}
-    if _by_status_only(filters):
-        return counts, sum(counts[status] for status in _statuses(filters))
-    # None of the board's proposals shown: none match either.
-    return counts, counted[0][2] if counted else 0
-
-
-_ASSIGNEE = aliased(User)
-# What the table shows of a proposal, built once (building it cost more than running it).
+# The board's counters as one column, "status:proposals" joined by commas (string_agg on PostgreSQL, group_concat on
+# SQLite), so the page's rows bring them.
+COUNTS = (
+    select(func.aggregate_strings(COUNT.c.status + ":" + cast(COUNT.c.proposals, String), ","))
+    .where(COUNT.c.board_id == bindparam("board_id"))
+    .scalar_subquery()
+)
+# What the table shows of a proposal, its ward, assignee and primary call to action joined in.
 _ROW = (
-    Proposal.id,
-    Proposal.reference,
-    Proposal.title,
-    Proposal.status,
-    Proposal.submitted_at,
-    Proposal.supports,
-    Proposal.version,
-    Ward.name,
-    _ASSIGNEE.name,
+    PROPOSAL.c.id,
+    PROPOSAL.c.reference,
+    PROPOSAL.c.title,
+    PROPOSAL.c.status,
+    PROPOSAL.c.submitted_at,
+    PROPOSAL.c.supports,
+    PROPOSAL.c.version,
+    WARD.c.name,
+    ASSIGNEE.c.name,
     select(Priority.number)
-    .join(ProposalPriority)
-    .where(ProposalPriority.proposal_id == Proposal.id, ProposalPriority.position == 0)
+    .join(LINK, LINK.c.priority_id == Priority.id)
+    .where(LINK.c.proposal_id == PROPOSAL.c.id, LINK.c.position == 0)
     .scalar_subquery(),
 )
-_DETAILS = (
-    select(*_ROW)
-    .outerjoin(Ward, Ward.id == Proposal.ward_id)
-    .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Proposal.assignee_id)
-)
 
 
-def _page(where: list, filters: Filters) -> list[Row]:
-    """The page's ids first (walking the queue's index, skipping the earlier pages' rows), then only their details."""
-    order = _order(filters)
-    page = select(Proposal.id).where(*where).order_by(*order).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
-    ids = page.subquery()
-    query = _DETAILS.join(ids, ids.c.id == Proposal.id).order_by(*order)
-    return [Row(*values) for values in db.session.execute(query)]
+@cache
+def _statements(shape: Shape) -> tuple[Select, Select]:
+    """A shape's statements: one page's rows, each with the board's counters and (filtered by more than the status)
+    how many match, up to a bound cap; and those two alone, for when the page has no rows.
+
+    Filtered by its status alone, the page's ids come from a walk of the queue's index skipping the earlier pages'
+    rows, and the counters say how many match. Otherwise the matches are found once: the first `cap` in the page's
+    order (the page is always among them), counted and paged from that one set."""
+    where, order = _conditions(shape), _order(PROPOSAL.c, shape.sort)
+    if shape.by_status_only:
+        counted = counting = null()
+        ids = select(PROPOSAL.c.id).where(*where).order_by(*order)
+    else:
+        ordered_by = [PROPOSAL.c[name] for name, _descending in ORDERS[shape.sort]]
+        matched = select(*ordered_by).where(*where).order_by(*order).limit(bindparam("cap")).cte("matched")
+        counted = select(func.count()).select_from(matched).scalar_subquery()
+        ids = select(matched.c.id).order_by(*_order(matched.c, shape.sort))
+        capped = select(PROPOSAL.c.id).where(*where).limit(bindparam("cap")).subquery()
+        counting = select(func.count()).select_from(capped).scalar_subquery()
+    ids = ids.limit(bindparam("size")).offset(bindparam("skip")).subquery()
+    page = (
+        select(*_ROW, COUNTS, counted)
+        .select_from(PROPOSAL.join(ids, ids.c.id == PROPOSAL.c.id))
+        .outerjoin(WARD, WARD.c.id == PROPOSAL.c.ward_id)
+        .outerjoin(ASSIGNEE, ASSIGNEE.c.id == PROPOSAL.c.assignee_id)
+        .order_by(*order)
+    )
+    return page, select(COUNTS, counting)
+
+
+def _counts(counters: str | None) -> dict[str, int]:
+    """COUNTS' text as the board's proposals per shown status."""
+    pairs = (pair.split(":") for pair in counters.split(",")) if counters else ()
+    return {status: 0 for status in SHOWN} | {status: int(n) for status, n in pairs if status in SHOWN}
 
 
 def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
-    """One page of the board's queue, as light rows, with the counts the page shows: two statements."""
-    where = [Proposal.board_id == board.id, *_conditions(board, filters, today, viewer_id)]
-    counts, total = _counts(board, where, filters)
-    rows = _page(where, filters)
+    """One page of the board's queue, as light rows, with the counts the page shows: one statement (two when the
+    page is empty: past the last, or nothing matches)."""
+    shape, values = _shape(board, filters, today, viewer_id)
+    page, counting = _statements(shape)
+    cap = max(COUNT_CAP, filters.page * PAGE_SIZE)
+    values.update(cap=cap + 1, size=PAGE_SIZE, skip=(filters.page - 1) * PAGE_SIZE)
+    connection = db.session.connection()
+    found = connection.execute(page, values).all()
+    counters, matched = found[0][-2:] if found else connection.execute(counting, values).one()
+    counts = _counts(counters)
+    if shape.by_status_only:
+        total, more = sum(counts[status] for status in _statuses(filters)), False
+    else:
+        total, more = min(matched, cap), matched > cap
+    rows = [Row(*row[:-2]) for row in found]
     for row in rows:
         row.waited = working_days(row.submitted_at.date(), today)
         row.overdue = row.status in WAITING and row.waited >= board.acknowledgement_days
-    return Queue(rows=rows, counts=counts, total=total, filters=filters)
+    return Queue(rows=rows, counts=counts, total=total, more=more, filters=filters)
 
 
 class Line(NamedTuple):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -127,19 +127,25 @@ def save_response_template(board: Board, actor: User, decision: str, language: s
     db.session.flush()
 
 
-def _members(board: Board, *columns):
-    granted = select(RoleGrant.user_id).where(RoleGrant.board_id == board.id, RoleGrant.role.in_(BOARD_ROLES))
+def _members(*columns):
+    granted = select(RoleGrant.user_id).where(
+        RoleGrant.board_id == bindparam("board_id"), RoleGrant.role.in_(BOARD_ROLES)
+    )
     return select(*columns).where(User.id.in_(granted)).order_by(User.name)
+
+
+# Built once, the board bound at each call: on the queue, building the statement cost more than running it.
+_MEMBERS, _MEMBER_NAMES = _members(User), _members(User.id, User.name)
 
 
 def board_members(board: Board) -> list[User]:
     """The people who can be assigned a board's proposals: its members, chairs and officers."""
-    return list(db.session.scalars(_members(board, User)))
+    return list(db.session.scalars(_MEMBERS, {"board_id": board.id}))
 
 
 def member_names(board: Board) -> list[tuple[int, str]]:
     """board_members' ids and names only, for a page that lists them."""
-    return [tuple(row) for row in db.session.execute(_members(board, User.id, User.name))]
+    return list(db.session.execute(_MEMBER_NAMES, {"board_id": board.id}))
 
 
 def _mine(proposal: Proposal, board: Board, version: int) -> None:

@@ -1,0 +1,161 @@
+"""A board's proposals per status, kept by the database with every change of a proposal's status or board whoever
+makes it (services, the demo loader, plain SQL), always equal to counting them; and what the queue shows."""
+
+import re
+import threading
+import time
+
+import pytest
+from support import DATABASE_URL, need
+from test_triage import HEALTH, SAFETY, demo, make_proposal, sign_in  # noqa: F401 (demo: a fixture)
+
+from engage.accounts import services as accounts
+from engage.extensions import db
+from engage.partnership.models import Board
+from engage.proposals import moderation, statuses
+from engage.proposals import services as proposals
+from engage.proposals.models import BoardStatusCount, Proposal
+from engage.triage import services as triage
+
+
+def counted() -> dict[tuple[int, str], int]:
+    query = (
+        db.select(Proposal.board_id, Proposal.status, db.func.count())
+        .where(Proposal.board_id.is_not(None))
+        .group_by(Proposal.board_id, Proposal.status)
+    )
+    return {(board, status): n for board, status, n in db.session.execute(query)}
+
+
+def kept() -> dict[tuple[int, str], int]:
+    query = db.select(BoardStatusCount).where(BoardStatusCount.proposals != 0)
+    return {(row.board_id, row.status): row.proposals for row in db.session.scalars(query)}
+
+
+def assert_kept():
+    db.session.flush()
+    assert kept() == counted()
+
+
+def board(slug: str) -> Board:
+    return db.session.scalar(db.select(Board).where(Board.slug == slug))
+
+
+@pytest.mark.usefixtures("demo")
+def test_counts_follow_submission_every_decision_referral_reroute_withdrawal_and_deletion(app):
+    references = [make_proposal(app, f"Idea {n}") for n in range(7)]
+    with app.app_context():
+        health, member = board(HEALTH), accounts.user_by_email("member@example.org")
+        secretariat, author = (
+            accounts.user_by_email("secretariat@example.org"),
+            accounts.user_by_email("resident@example.org"),
+        )
+        draft = proposals.start_draft(author)
+        assert_kept()
+        assert kept()[(health.id, "submitted")] == 7
+        found = [proposals.by_reference(r) for r in references]
+        for proposal in found:
+            triage.start_review(proposal, health, member, proposal.version, "ok")
+            assert_kept()
+        one, two, three, four, five, six, seven = found
+        triage.request_information(one, health, member, one.version, "Which pool?")
+        assert_kept()
+        proposals.answer_request(one, author, "The one in Mile End")
+        assert_kept()
+        triage.accept(one, health, member, one.version, "Yes", new_item_title="Free swimming")
+        triage.decline(two, health, member, two.version, "No", "Try the council")
+        triage.mark_duplicate(three, health, member, three.version, one.reference, "Same")
+        assert_kept()
+        triage.refer(four, health, member, four.version, SAFETY, "Theirs")  # status and board in one change
+        assert_kept()
+        moderation.reroute(five, secretariat, SAFETY, "Theirs too")  # the board alone
+        assert_kept()
+        proposals.withdraw(six, author, "Changed my mind")
+        statuses.transition(seven, "escalated", member)
+        assert_kept()
+        db.session.commit()
+        db.session.delete(seven)
+        db.session.delete(draft)
+        assert_kept()
+        db.session.commit()
+        safety = board(SAFETY)
+        assert {s: n for (b, s), n in kept().items() if b == safety.id} == {"referred": 1, "under_review": 1}
+
+
+def test_counts_follow_the_demo_loader_plain_sql_and_a_rollback(app):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        assert_kept()
+        assert sum(kept().values()) > 10
+        health = board(HEALTH)
+        db.session.execute(db.update(Proposal).where(Proposal.status == "submitted").values(status="under_review"))
+        assert_kept()
+        db.session.execute(db.update(Proposal).values(board_id=health.id))  # every proposal to one board
+        assert_kept()
+        db.session.rollback()
+        assert_kept()
+        db.session.execute(db.delete(Proposal).where(Proposal.status == "accepted"))
+        assert_kept()
+        db.session.commit()
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_queue_shows_the_kept_counts(app, new_browser):
+    for n in range(3):
+        make_proposal(app, f"Idea {n}")
+    make_proposal(app, "Safety idea", call=3)
+    with app.app_context():
+        proposal = db.session.scalar(db.select(Proposal).where(Proposal.title == "Idea 0"))
+        triage.start_review(
+            proposal, board(HEALTH), accounts.user_by_email("member@example.org"), proposal.version, "ok"
+        )
+        db.session.commit()
+    page = sign_in(new_browser, "member@example.org").get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    shown = dict(re.findall(r'\?status=(\w+)"[^>]*>[^<:]+: (\d+)</a>', page))
+    assert shown["submitted"] == "2" and shown["under_review"] == "1" and shown["accepted"] == "0"
+    assert 'aria-live="polite">3 proposals</h2>' in page
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("demo")
+def test_concurrent_moves_both_ways_lose_no_count_and_never_deadlock(app):
+    """Transactions moving proposals both ways between two statuses at once wait on the counters' rows: none loses
+    an update, and none deadlocks (each locks the two counters in the same order, whichever way it moves)."""
+    need("database", DATABASE_URL)
+    references = [make_proposal(app, f"Idea {n}") for n in range(12)]
+    with app.app_context():
+        health, member = board(HEALTH), accounts.user_by_email("member@example.org")
+        health_id = health.id
+        for n, reference in enumerate(references):
+            proposal = proposals.by_reference(reference)
+            triage.start_review(proposal, health, member, proposal.version, "ok")
+            if n % 2:
+                statuses.transition(proposal, "escalated", member)
+        db.session.commit()
+    start, failures = threading.Barrier(len(references)), []
+
+    def move(reference: str) -> None:
+        with app.app_context():
+            try:
+                proposal = proposals.by_reference(reference)
+                start.wait(timeout=30)
+                statuses.transition(
+                    proposal, "escalated" if proposal.status == "under_review" else "under_review", None
+                )
+                db.session.flush()
+                time.sleep(0.05)  # holding its counters while the others try to take them
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 (a deadlock or anything else: reported below)
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=move, args=(reference,)) for reference in references]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with app.app_context():
+        assert_kept()
+        assert {s: n for (b, s), n in kept().items() if b == health_id} == {"under_review": 6, "escalated": 6}
