@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2.filters import do_truncate
-from sqlalchemy import Select, String, bindparam, cast, false, func, null, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, false, func, literal_column, null, select
 
 from engage.accounts.models import User
 from engage.extensions import db
@@ -121,7 +121,7 @@ ASSIGNEE, COUNT = User.__table__.alias("assignee"), BoardStatusCount.__table__
 @dataclass(frozen=True)
 class Shape:
     """Which filters a request uses and how it sorts, not their values: each shape's statements are built once per
-    process (building one cost more than running it), its values bound at each request."""
+    process (building one cost more than running it), its values given at each request (see _value)."""
 
     by_status_only: bool
     call_to_action: str | None = None  # "id", or "unknown": nothing matches
@@ -156,7 +156,7 @@ def _assignee(filters: Filters, viewer_id: int) -> tuple[str | None, int | None]
 
 
 def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple[Shape, dict]:
-    """The shape of a queue request and the values its statements bind; wards and calls to action by their ids in
+    """The shape of a queue request and the values its statements take; wards and calls to action by their ids in
     the partnership's structure."""
     known = partnership.structure()
     priority = known.calls_to_action.get(filters.call_to_action) if filters.call_to_action is not None else None
@@ -181,16 +181,23 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
     return shape, values
 
 
+def _value(name: str, type_=None, expanding: bool = False):
+    """A value the statement takes at each request, written in at execution time: every one is ours (ids, statuses,
+    times, the page's numbers; nobody types them), so each queue's statement is the same text each time it is asked
+    for, and PostgreSQL plans the prepared statement once per connection instead of at every request."""
+    return bindparam(name, type_=type_, expanding=expanding, literal_execute=True)
+
+
 def _is(column, state: str | None, name: str):
-    """None: no condition; "id": column = the value bound as name; "unknown": nothing."""
-    return None if state is None else (false() if state == "unknown" else column == bindparam(name))
+    """None: no condition; "id": column = the value named; "unknown": nothing."""
+    return None if state is None else (false() if state == "unknown" else column == _value(name))
 
 
 def _conditions(shape: Shape) -> list:
     """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
     index in order and stop at the page)."""
     c = PROPOSAL.c
-    where = [c.board_id == bindparam("board_id"), c.status.in_(bindparam("statuses", expanding=True))]
+    where = [c.board_id == _value("board_id"), c.status.in_(_value("statuses", expanding=True))]
     linked = _is(LINK.c.priority_id, shape.call_to_action, "priority_id")
     if linked is not None:
         where.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, linked).exists())
@@ -200,11 +207,11 @@ def _conditions(shape: Shape) -> list:
     )
     where += [condition for condition in (ward, assignee) if condition is not None]
     if shape.age == "overdue":
-        where.append(c.status.in_(WAITING))
+        where.append(c.status.in_(bindparam("waiting", list(WAITING), expanding=True, literal_execute=True)))
     if shape.age in ("overdue", "month", "older"):
-        where.append(c.submitted_at < bindparam("before"))
+        where.append(c.submitted_at < _value("before"))
     if shape.age in ("week", "month"):
-        where.append(c.submitted_at >= bindparam("since"))
+        where.append(c.submitted_at >= _value("since"))
     return where
 
 
@@ -231,8 +238,8 @@ def _by_status_only(filters: Filters) -> bool:
 # The board's counters as one column, "status:proposals" joined by commas (string_agg on PostgreSQL, group_concat on
 # SQLite), so the page's rows bring them.
 COUNTS = (
-    select(func.aggregate_strings(COUNT.c.status + ":" + cast(COUNT.c.proposals, String), ","))
-    .where(COUNT.c.board_id == bindparam("board_id"))
+    select(func.aggregate_strings(COUNT.c.status + literal_column("':'") + cast(COUNT.c.proposals, String), ","))
+    .where(COUNT.c.board_id == _value("board_id"))
     .scalar_subquery()
 )
 # What the table shows of a proposal, its ward, assignee and primary call to action joined in.
@@ -248,7 +255,7 @@ _ROW = (
     ASSIGNEE.c.name,
     select(Priority.number)
     .join(LINK, LINK.c.priority_id == Priority.id)
-    .where(LINK.c.proposal_id == PROPOSAL.c.id, LINK.c.position == 0)
+    .where(LINK.c.proposal_id == PROPOSAL.c.id, LINK.c.position == literal_column("0"))
     .scalar_subquery(),
 )
 
@@ -256,7 +263,7 @@ _ROW = (
 @cache
 def _statements(shape: Shape) -> tuple[Select, Select]:
     """A shape's statements: one page's rows, each with the board's counters and (filtered by more than the status)
-    how many match, up to a bound cap; and those two alone, for when the page has no rows.
+    how many match, up to a cap; and those two alone, for when the page has no rows.
 
     Filtered by its status alone, the page's ids come from a walk of the queue's index skipping the earlier pages'
     rows, and the counters say how many match. Otherwise the matches are found once: the first `cap` in the page's
@@ -267,12 +274,12 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
         ids = select(PROPOSAL.c.id).where(*where).order_by(*order)
     else:
         ordered_by = [PROPOSAL.c[name] for name, _descending in ORDERS[shape.sort]]
-        matched = select(*ordered_by).where(*where).order_by(*order).limit(bindparam("cap")).cte("matched")
+        matched = select(*ordered_by).where(*where).order_by(*order).limit(_value("cap", Integer)).cte("matched")
         counted = select(func.count()).select_from(matched).scalar_subquery()
         ids = select(matched.c.id).order_by(*_order(matched.c, shape.sort))
-        capped = select(PROPOSAL.c.id).where(*where).limit(bindparam("cap")).subquery()
+        capped = select(PROPOSAL.c.id).where(*where).limit(_value("cap", Integer)).subquery()
         counting = select(func.count()).select_from(capped).scalar_subquery()
-    ids = ids.limit(bindparam("size")).offset(bindparam("skip")).subquery()
+    ids = ids.limit(_value("size", Integer)).offset(_value("skip", Integer)).subquery()
     page = (
         select(*_ROW, COUNTS, counted)
         .select_from(PROPOSAL.join(ids, ids.c.id == PROPOSAL.c.id))
