@@ -5,13 +5,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Integer, Select, String, and_, bindparam, cast, false, func, literal_column, or_, select, text
+from sqlalchemy import Integer, Select, String, and_, bindparam, cast, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.proposals import statuses
 from engage.proposals.models import Proposal, ProposalPriority
+from engage.statements import equals, given, state_of
 
 PAGE_SIZE = 20
 # On PostgreSQL, each proposal's title, problem and idea as a tsvector: a generated column with its GIN index,
@@ -75,7 +76,7 @@ def _with_details(query: Select) -> Select:
 
 
 # The list's statements in Core, against the tables (the ORM's loading costs more than the page's rows), built once
-# per shape of filters (which filters, how many words) with their values bound at each request.
+# per shape of filters (which filters, how many words), their values given at each request.
 LINK = ProposalPriority.__table__
 
 
@@ -89,10 +90,6 @@ class Shape:
     board: str | None = None
     status: bool = False
     sort: str = "newest"
-
-
-def _known(value, found) -> str | None:
-    return None if not value else ("id" if found is not None else "unknown")
 
 
 def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]:
@@ -109,12 +106,12 @@ def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]
         values["query"] = " & ".join(words)
     else:
         values.update({f"word{n}": f"%{_escape_like(word)}%" for n, word in enumerate(words)})
-    ward = "borough-wide" if filters.ward == "borough-wide" else _known(filters.ward, values["ward_id"])
+    ward = "borough-wide" if filters.ward == "borough-wide" else state_of(filters.ward, values["ward_id"])
     shape = Shape(
         len(words),
-        _known(filters.call_to_action, priority),
+        state_of(filters.call_to_action, priority),
         ward,
-        _known(filters.board, values["board_id"]),
+        state_of(filters.board, values["board_id"]),
         filters.status in statuses.PUBLIC,
         filters.sort,
     )
@@ -123,20 +120,6 @@ def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]
 
 def _escape_like(word: str) -> str:
     return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
-def _value(shape: Shape, name: str, type_=None):
-    """A value the statement takes at each request: bound where the resident's words are (they never become SQL, and
-    a common word and a rare one need plans of their own), else written in at execution time. Those values are ours
-    (ids from the partnership's structure, a status of statuses.PUBLIC, the page's numbers), so each list's statement
-    is the same text every time it is asked for: psycopg prepares it, and PostgreSQL plans it once per connection
-    instead of at every request."""
-    return bindparam(name, type_=type_, literal_execute=not shape.words)
-
-
-def _is(shape: Shape, column, state: str | None, name: str):
-    """None: no condition; "id": column = the value named; "unknown" (a ward nobody has heard of): nothing."""
-    return None if state is None else (false() if state == "unknown" else column == _value(shape, name))
 
 
 def _conditions(shape: Shape) -> list:
@@ -149,15 +132,16 @@ def _conditions(shape: Shape) -> list:
         conditions.append(
             or_(*(func.lower(column).like(pattern, escape="/") for column in (c.title, c.problem, c.idea)))
         )
-    mapped = _is(shape, LINK.c.priority_id, shape.call_to_action, "priority_id")
+    ours = not shape.words  # with a resident's words, every value bound: see _statements
+    mapped = equals(LINK.c.priority_id, shape.call_to_action, "priority_id", ours=ours)
     if mapped is not None:
         conditions.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, mapped).exists())
-    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else _is(shape, c.ward_id, shape.ward, "ward_id")
-    for condition in (ward, _is(shape, c.board_id, shape.board, "board_id")):
+    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else equals(c.ward_id, shape.ward, "ward_id", ours=ours)
+    for condition in (ward, equals(c.board_id, shape.board, "board_id", ours=ours)):
         if condition is not None:
             conditions.append(condition)
     if shape.status:
-        conditions.append(c.status == _value(shape, "status"))
+        conditions.append(c.status == given("status", ours=ours))
     return conditions
 
 
@@ -187,10 +171,12 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     """A shape's statements: how many match (up to a bound cap), and one page's cards with that count in each row.
     Without words, the page's ids come from an index scan skipping the earlier pages' rows and the count is apart.
     With words, each row's words are checked, so the matches are found once: the first `cap` in the page's order
-    (the page is always among them), counted and paged from that one set. See _value for how values get in."""
+    (the page is always among them), counted and paged from that one set. Its values: see statements.given; the
+    resident's words, when there are any, are bound, and so is the rest (a common word and a rare one need plans of
+    their own)."""
     c = PROPOSAL.c
     order = (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
-    cap, size, skip = (_value(shape, name, Integer) for name in ("cap", "size", "skip"))
+    cap, size, skip = (given(name, Integer, ours=not shape.words) for name in ("cap", "size", "skip"))
     matching = select(c.id, *order[:1]).where(*_conditions(shape))
     count = select(func.count()).select_from(matching.limit(cap).subquery())
     if shape.words:

@@ -16,13 +16,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2.filters import do_truncate
-from sqlalchemy import Integer, Select, String, bindparam, cast, false, func, literal_column, null, select
+from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, select
 
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Priority, Ward
 from engage.proposals.models import BoardStatusCount, Proposal, ProposalPriority
+from engage.statements import equals, given, state_of
 
 PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
@@ -121,7 +122,7 @@ ASSIGNEE, COUNT = User.__table__.alias("assignee"), BoardStatusCount.__table__
 @dataclass(frozen=True)
 class Shape:
     """Which filters a request uses and how it sorts, not their values: each shape's statements are built once per
-    process (building one cost more than running it), its values given at each request (see _value)."""
+    process (building one cost more than running it), its values given at each request (see statements.given)."""
 
     by_status_only: bool
     call_to_action: str | None = None  # "id", or "unknown": nothing matches
@@ -143,10 +144,6 @@ def _age_bounds(board: Board, age: str, today: date) -> dict[str, datetime]:
     return {"week": {"since": week}, "month": {"before": week, "since": month}, "older": {"before": month}}.get(age, {})
 
 
-def _known(value, found) -> str | None:
-    return None if not value else ("id" if found is not None else "unknown")
-
-
 def _assignee(filters: Filters, viewer_id: int) -> tuple[str | None, int | None]:
     if filters.assignee == "none":
         return "none", None
@@ -165,7 +162,7 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
     shape = Shape(
         _by_status_only(filters),
         None if filters.call_to_action is None else ("id" if priority else "unknown"),
-        "borough-wide" if filters.ward == "borough-wide" else _known(filters.ward, ward_id),
+        "borough-wide" if filters.ward == "borough-wide" else state_of(filters.ward, ward_id),
         filters.age,
         assignee,
         filters.sort,
@@ -176,42 +173,31 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
         "priority_id": priority.id if priority else None,
         "ward_id": ward_id,
         "assignee_id": assignee_id,
+        "waiting": list(WAITING),
         **_age_bounds(board, filters.age, today),
     }
     return shape, values
-
-
-def _value(name: str, type_=None, expanding: bool = False):
-    """A value the statement takes at each request, written in at execution time: every one is ours (ids, statuses,
-    times, the page's numbers; nobody types them), so each queue's statement is the same text each time it is asked
-    for, and PostgreSQL plans the prepared statement once per connection instead of at every request."""
-    return bindparam(name, type_=type_, expanding=expanding, literal_execute=True)
-
-
-def _is(column, state: str | None, name: str):
-    """None: no condition; "id": column = the value named; "unknown": nothing."""
-    return None if state is None else (false() if state == "unknown" else column == _value(name))
 
 
 def _conditions(shape: Shape) -> list:
     """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
     index in order and stop at the page)."""
     c = PROPOSAL.c
-    where = [c.board_id == _value("board_id"), c.status.in_(_value("statuses", expanding=True))]
-    linked = _is(LINK.c.priority_id, shape.call_to_action, "priority_id")
+    where = [c.board_id == given("board_id"), c.status.in_(given("statuses", expanding=True))]
+    linked = equals(LINK.c.priority_id, shape.call_to_action, "priority_id")
     if linked is not None:
         where.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, linked).exists())
-    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else _is(c.ward_id, shape.ward, "ward_id")
+    ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else equals(c.ward_id, shape.ward, "ward_id")
     assignee = (
-        c.assignee_id.is_(None) if shape.assignee == "none" else _is(c.assignee_id, shape.assignee, "assignee_id")
+        c.assignee_id.is_(None) if shape.assignee == "none" else equals(c.assignee_id, shape.assignee, "assignee_id")
     )
     where += [condition for condition in (ward, assignee) if condition is not None]
     if shape.age == "overdue":
-        where.append(c.status.in_(bindparam("waiting", list(WAITING), expanding=True, literal_execute=True)))
+        where.append(c.status.in_(given("waiting", expanding=True)))
     if shape.age in ("overdue", "month", "older"):
-        where.append(c.submitted_at < _value("before"))
+        where.append(c.submitted_at < given("before"))
     if shape.age in ("week", "month"):
-        where.append(c.submitted_at >= _value("since"))
+        where.append(c.submitted_at >= given("since"))
     return where
 
 
@@ -239,7 +225,7 @@ def _by_status_only(filters: Filters) -> bool:
 # SQLite), so the page's rows bring them.
 COUNTS = (
     select(func.aggregate_strings(COUNT.c.status + literal_column("':'") + cast(COUNT.c.proposals, String), ","))
-    .where(COUNT.c.board_id == _value("board_id"))
+    .where(COUNT.c.board_id == given("board_id"))
     .scalar_subquery()
 )
 # What the table shows of a proposal, its ward, assignee and primary call to action joined in.
@@ -274,12 +260,12 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
         ids = select(PROPOSAL.c.id).where(*where).order_by(*order)
     else:
         ordered_by = [PROPOSAL.c[name] for name, _descending in ORDERS[shape.sort]]
-        matched = select(*ordered_by).where(*where).order_by(*order).limit(_value("cap", Integer)).cte("matched")
+        matched = select(*ordered_by).where(*where).order_by(*order).limit(given("cap", Integer)).cte("matched")
         counted = select(func.count()).select_from(matched).scalar_subquery()
         ids = select(matched.c.id).order_by(*_order(matched.c, shape.sort))
-        capped = select(PROPOSAL.c.id).where(*where).limit(_value("cap", Integer)).subquery()
+        capped = select(PROPOSAL.c.id).where(*where).limit(given("cap", Integer)).subquery()
         counting = select(func.count()).select_from(capped).scalar_subquery()
-    ids = ids.limit(_value("size", Integer)).offset(_value("skip", Integer)).subquery()
+    ids = ids.limit(given("size", Integer)).offset(given("skip", Integer)).subquery()
     page = (
         select(*_ROW, COUNTS, counted)
         .select_from(PROPOSAL.join(ids, ids.c.id == PROPOSAL.c.id))

@@ -1,0 +1,24 @@
+"""What the lists' statements share: they are built once per process for each shape of filters (building one cost
+more than running it), and take their values at each run."""
+
+from sqlalchemy import BindParameter, bindparam, false
+
+
+def given(name: str, type_=None, *, ours: bool = True, expanding: bool = False) -> BindParameter:
+    """A value the statement takes at each run. Ours (ids from the partnership's structure, a status of our own, a
+    time, a page's numbers: nothing anyone typed) is written in at execution time, so the statement is the same text
+    each time it is asked for: psycopg prepares it, and PostgreSQL plans it once per connection instead of at every
+    request. What a person typed is bound, never SQL."""
+    return bindparam(name, type_=type_, expanding=expanding, literal_execute=ours)
+
+
+def state_of(value, found) -> str | None:
+    """A filter's state: None when not asked for, "id" when its value was found, "unknown" when nobody has heard of
+    it (then nothing matches)."""
+    return None if not value else ("id" if found is not None else "unknown")
+
+
+def equals(column, state: str | None, name: str, *, ours: bool = True):
+    """A filter's condition: None for no condition; for "id", column = the value given as name; for "unknown",
+    nothing."""
+    return None if state is None else (false() if state == "unknown" else column == given(name, ours=ours))
