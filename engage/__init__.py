@@ -96,6 +96,7 @@ def _templates(app: Flask) -> None:
 
 def _extensions(app: Flask) -> None:
     import engage.models  # noqa: F401 - every table, for the metadata and migrations
+    from engage import statements
     from engage.accounts import services as accounts
     from engage.notices import dispatch
 
@@ -115,6 +116,8 @@ def _extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_wal)
+        elif db.engine.dialect.driver == "psycopg":
+            event.listen(db.engine, "do_execute", statements.plan_each_run)
     event.listen(db.session, "after_commit", dispatch.after_commit)
     event.listen(db.session, "after_rollback", dispatch.after_rollback)
 

@@ -12,7 +12,7 @@ from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.proposals import statuses
 from engage.proposals.models import Proposal, ProposalPriority
-from engage.statements import equals, given, state_of
+from engage.statements import PLANNED_EACH_RUN, equals, given, state_of
 
 PAGE_SIZE = 20
 # On PostgreSQL, each proposal's title, problem and idea as a tsvector: a generated column with its GIN index,
@@ -173,7 +173,7 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     With words, each row's words are checked, so the matches are found once: the first `cap` in the page's order
     (the page is always among them), counted and paged from that one set. Its values: see statements.given; the
     resident's words, when there are any, are bound, and so is the rest (a common word and a rare one need plans of
-    their own)."""
+    their own: PLANNED_EACH_RUN)."""
     c = PROPOSAL.c
     order = (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
     cap, size, skip = (given(name, Integer, ours=not shape.words) for name in ("cap", "size", "skip"))
@@ -188,6 +188,8 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     ids = select(matching.c.id)
     ids = ids.order_by(*(matching.c[column.key].desc() for column in order)).limit(size).offset(skip).subquery()
     page = select(*_CARD, counted).join(ids, c.id == ids.c.id).order_by(*(column.desc() for column in order))
+    if shape.words:
+        return count.execution_options(**PLANNED_EACH_RUN), page.execution_options(**PLANNED_EACH_RUN)
     return count, page
 
 
@@ -258,7 +260,7 @@ def similar(typed: str, exclude_id: int | None = None, limit: int = 5) -> list[P
     query = published().where(condition).order_by(*order)
     if exclude_id:
         query = query.where(Proposal.id != exclude_id)
-    return list(db.session.scalars(query.limit(limit)))
+    return list(db.session.scalars(query.limit(limit).execution_options(**PLANNED_EACH_RUN)))
 
 
 def export_rows() -> list[dict]:
