@@ -479,6 +479,9 @@ def test_the_queue_costs_the_same_queries_with_10_or_300_proposals(app, demo, ne
     few = [count(url) for url in urls]
     add_proposals(app, 290, 10)
     assert [count(url) for url in urls] == few
+    # The signed-in session, the page with its counts, the members' names (and a count when the page is empty, as
+    # the filtered one is): the board itself is kept by each process.
+    assert [counted for counted, _ in few] == [3, 4]
 
 
 HOSTILE = "<script>alert(1)</script>\u202e\u0000 👩‍👩‍👧 "

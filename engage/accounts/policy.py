@@ -5,11 +5,9 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engage.accounts.models import BOARD_ROLES, User
-from engage.extensions import db
-from engage.partnership.models import Board
+from engage.partnership import services as partnership
 
 Rule = Callable[[User], bool]
 
@@ -58,7 +56,7 @@ def requires_board(view):
     @wraps(view)
     @login_required
     def guarded(*args, board: str, **kwargs):
-        found = db.session.scalar(select(Board).where(Board.slug == board))
+        found = partnership.attached_board(board)
         if found is None:
             abort(404)
         if not acts_for(current_user, found.id):

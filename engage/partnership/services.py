@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from engage.errors import DomainError
 from engage.extensions import db
@@ -190,6 +190,7 @@ class Structure:
     calls_to_action: dict[int, PriorityRow] = field(init=False)  # the current plan's, by number
     ward_ids: dict[str, int] = field(init=False)
     board_ids: dict[str, int] = field(init=False)
+    kept_boards: dict[str, Board] = field(default_factory=dict)  # by slug, detached: see attached_board()
 
     def __post_init__(self):
         self.calls_to_action = {p.number: p for p in self.plan.priorities} if self.plan else {}
@@ -230,13 +231,14 @@ def _read_structure() -> Structure:
     ).all()
     priorities = {r.id: PriorityRow(*r[:4]) for r in links}
     plan = db.session.scalar(select(Plan).filter_by(current=True))
+    boards = db.session.scalars(select(Board).order_by(Board.position)).all()
     return Structure(
         wards=[WardRow(*r) for r in rows(Ward.id, Ward.slug, Ward.name, order_by=Ward.name)],
         organisations=[
             OrganisationRow(*r)
             for r in rows(Organisation.id, Organisation.slug, Organisation.name, order_by=Organisation.name)
         ],
-        boards=[BoardRow(*r) for r in rows(Board.id, Board.slug, Board.name, Board.name_bn, order_by=Board.position)],
+        boards=[BoardRow(b.id, b.slug, b.name, b.name_bn) for b in boards],
         priorities=priorities,
         plan=PlanRow(
             plan.title,
@@ -249,7 +251,23 @@ def _read_structure() -> Structure:
         )
         if plan
         else None,
+        kept_boards={b.slug: _detached_copy(b) for b in boards},
     )
+
+
+def _detached_copy(board: Board) -> Board:
+    """A board's columns as they were read, in an instance of no session (the one read stays in its own)."""
+    copy = Board(**{column.key: getattr(board, column.key) for column in Board.__mapper__.column_attrs})
+    make_transient_to_detached(copy)
+    return copy
+
+
+def attached_board(slug: str) -> Board | None:
+    """The board with this slug in this request's session, without asking the database: merged from the structure's
+    copy as it was read (boards change only with the seed; see STRUCTURE_SECONDS). Its relationships load when
+    first used, as any board's."""
+    kept = structure().kept_boards.get(slug)
+    return None if kept is None else db.session.merge(kept, load=False)
 
 
 def _after_commit(session) -> None:
