@@ -26,7 +26,16 @@ def state_of(value, found) -> str | None:
 def equals(column, state: str | None, name: str, *, ours: bool = True):
     """A filter's condition: None for no condition; for "id", column = the value given as name; for "unknown",
     nothing."""
-    return None if state is None else (false() if state == "unknown" else column == given(name, ours=ours))
+    return _filter(state, column == given(name, ours=ours))
+
+
+def contains(column, state: str | None, name: str, *, ours: bool = True):
+    """As equals, for a value that is part of the column's text: column LIKE '%' || the value || '%'."""
+    return _filter(state, column.contains(given(name, ours=ours)))
+
+
+def _filter(state: str | None, condition):
+    return None if state is None else (false() if state == "unknown" else condition)
 
 
 def plan_each_run(cursor, statement, parameters, context) -> bool | None:

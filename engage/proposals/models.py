@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Unmapped, mapped_column, relationship, unmapped_column
 
 from engage.accounts.models import User
 from engage.extensions import db
@@ -17,8 +17,15 @@ class Proposal(db.Model):
     __table_args__ = (
         Index("ix_proposal_public_order", "hidden_at", "status", "submitted_at"),
         Index("ix_proposal_board_status", "board_id", "status"),
-        # A board's queue, longest waiting first; with the status, a filtered page's walk never reads the table.
-        Index("ix_proposal_board_queue", "board_id", "submitted_at", "id", postgresql_include=["status"]),
+        # A board's queue, longest waiting first; with the status and the calls to action, a filtered page's walk
+        # never reads the table.
+        Index(
+            "ix_proposal_board_queue",
+            "board_id",
+            "submitted_at",
+            "id",
+            postgresql_include=["status", "call_to_action_ids"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +56,11 @@ class Proposal(db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    # Its calls to action's priority ids in position order, each between commas (",3,5,"; NULL for none), so the
+    # lists filter and show calls to action from the row: kept by the database's triggers on proposal_priority
+    # (migration d9b1f3a5c7e2), whoever writes the links. Not mapped: the ORM never writes it, and no object holds a
+    # copy that a change of its links would leave stale. Read it with call_to_action_ids(), filter with listed().
+    call_to_action_ids: Unmapped[str | None] = unmapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -72,6 +84,17 @@ class Proposal(db.Model):
     @property
     def primary_priority(self) -> Priority | None:
         return self.calls_to_action[0].priority if self.calls_to_action else None
+
+
+def call_to_action_ids(column: str | None) -> list[int]:
+    """Proposal.call_to_action_ids as priority ids, the primary first."""
+    return [int(n) for n in column.strip(",").split(",")] if column else []
+
+
+def listed(priority_id: int) -> str:
+    """A priority id as Proposal.call_to_action_ids writes it: the column contains this when the proposal is mapped to
+    that call to action (the commas keep 3 from matching 13)."""
+    return f",{priority_id},"
 
 
 class BoardStatusCount(db.Model):

@@ -90,7 +90,7 @@ _PROPOSAL = (
         KEPT.reference,
         KEPT.title,
         P.c.ward_id,
-        search.CALLS_TO_ACTION,
+        P.c.call_to_action_ids,
     )
     .outerjoin(User, User.id == P.c.author_id)
     .outerjoin(Organisation, Organisation.id == P.c.organisation_id)

@@ -5,14 +5,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Integer, Select, String, and_, bindparam, cast, func, literal_column, or_, select, text
+from sqlalchemy import Integer, Select, and_, bindparam, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.proposals import statuses
-from engage.proposals.models import Proposal, ProposalPriority
-from engage.statements import PLANNED_EACH_RUN, equals, given, state_of
+from engage.proposals.models import Proposal, ProposalPriority, call_to_action_ids, listed
+from engage.statements import PLANNED_EACH_RUN, contains, equals, given, state_of
 
 PAGE_SIZE = 20
 # On PostgreSQL, each proposal's title, problem and idea as a tsvector: a generated column with its GIN index,
@@ -77,9 +77,6 @@ def _with_details(query: Select) -> Select:
 
 # The list's statements in Core, against the tables (the ORM's loading costs more than the page's rows), built once
 # per shape of filters (which filters, how many words), their values given at each request.
-LINK = ProposalPriority.__table__
-
-
 @dataclass(frozen=True)
 class Shape:
     """Which filters a list request uses (each None, "id", or "unknown": nothing matches), not their values."""
@@ -97,7 +94,7 @@ def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]
     words = WORD.findall(filters.q.lower())[:12]
     priority = known.calls_to_action.get(filters.call_to_action)
     values = {
-        "priority_id": priority.id if priority else None,
+        "priority_listed": listed(priority.id) if priority else None,
         "ward_id": known.ward_ids.get(filters.ward),
         "board_id": known.board_ids.get(filters.board),
         "status": filters.status,
@@ -133,11 +130,9 @@ def _conditions(shape: Shape) -> list:
             or_(*(func.lower(column).like(pattern, escape="/") for column in (c.title, c.problem, c.idea)))
         )
     ours = not shape.words  # with a resident's words, every value bound: see _statements
-    mapped = equals(LINK.c.priority_id, shape.call_to_action, "priority_id", ours=ours)
-    if mapped is not None:
-        conditions.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, mapped).exists())
+    mapped = contains(c.call_to_action_ids, shape.call_to_action, "priority_listed", ours=ours)
     ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else equals(c.ward_id, shape.ward, "ward_id", ours=ours)
-    for condition in (ward, equals(c.board_id, shape.board, "board_id", ours=ours)):
+    for condition in (mapped, ward, equals(c.board_id, shape.board, "board_id", ours=ours)):
         if condition is not None:
             conditions.append(condition)
     if shape.status:
@@ -145,24 +140,13 @@ def _conditions(shape: Shape) -> list:
     return conditions
 
 
-# A proposal's calls to action in one column, as "position:priority id" joined by commas (string_agg on PostgreSQL,
-# group_concat on SQLite), put in order by priorities().
-CALLS_TO_ACTION = (
-    select(
-        func.aggregate_strings(
-            cast(LINK.c.position, String) + literal_column("':'") + cast(LINK.c.priority_id, String), ","
-        )
-    )
-    .where(LINK.c.proposal_id == PROPOSAL.c.id)
-    .scalar_subquery()
-)
 _CARD = (
     PROPOSAL.c.reference,
     PROPOSAL.c.title,
     PROPOSAL.c.status,
     PROPOSAL.c.supports,
     PROPOSAL.c.ward_id,
-    CALLS_TO_ACTION,
+    PROPOSAL.c.call_to_action_ids,
 )
 
 
@@ -210,10 +194,9 @@ class Card:
         return ", ".join(str(p.number) for p in self.priorities)
 
 
-def priorities(links: str | None, known: partnership.Structure) -> list[partnership.PriorityRow]:
-    """CALLS_TO_ACTION's text as the calls to action, the primary first."""
-    ordered = sorted(tuple(int(n) for n in link.split(":")) for link in links.split(",")) if links else []
-    return [known.priorities[priority_id] for _position, priority_id in ordered if priority_id in known.priorities]
+def priorities(column: str | None, known: partnership.Structure) -> list[partnership.PriorityRow]:
+    """A proposal's call_to_action_ids as its calls to action, the primary first."""
+    return [known.priorities[n] for n in call_to_action_ids(column) if n in known.priorities]
 
 
 def _card(row, known: partnership.Structure) -> Card:

@@ -1,9 +1,9 @@
 """A board's queue: its proposals with counts per status, filters, sorting, and how long each has waited.
 
-The page reads a fixed number of queries whatever the queue's length: one page of light rows (ward, assignee and
-primary call to action joined in) with the board's counts per status (kept by the database) and how many match the
-filters, and the board's members' names for the assignee filter. Its rows' words are translated once a page and its
-links built from one url_for.
+The page reads a fixed number of queries whatever the queue's length: one page of light rows (ward and assignee
+joined in, the primary call to action read from the row) with the board's counts per status (kept by the database)
+and how many match the filters, and the board's members' names for the assignee filter. Its rows' words are
+translated once a page and its links built from one url_for.
 """
 
 from collections.abc import Callable
@@ -21,9 +21,9 @@ from sqlalchemy import Integer, Select, String, cast, func, literal_column, null
 from engage.accounts.models import User
 from engage.extensions import db
 from engage.partnership import services as partnership
-from engage.partnership.models import Board, Priority, Ward
-from engage.proposals.models import BoardStatusCount, Proposal, ProposalPriority
-from engage.statements import equals, given, state_of
+from engage.partnership.models import Board, Ward
+from engage.proposals.models import BoardStatusCount, Proposal, call_to_action_ids, listed
+from engage.statements import contains, equals, given, state_of
 
 PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
@@ -115,7 +115,7 @@ class Queue:
 # Filtered by more than its status, the queue's matches are counted up to here (the heading then says "more than"),
 # or to the page's depth if deeper: counting a broad filter's thousands of matches cost more than the page.
 COUNT_CAP = 1000
-PROPOSAL, LINK, WARD = Proposal.__table__, ProposalPriority.__table__, Ward.__table__
+PROPOSAL, WARD = Proposal.__table__, Ward.__table__
 ASSIGNEE, COUNT = User.__table__.alias("assignee"), BoardStatusCount.__table__
 
 
@@ -170,7 +170,7 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
     values = {
         "board_id": board.id,
         "statuses": list(_statuses(filters)),
-        "priority_id": priority.id if priority else None,
+        "priority_listed": listed(priority.id) if priority else None,
         "ward_id": ward_id,
         "assignee_id": assignee_id,
         "waiting": list(WAITING),
@@ -184,14 +184,12 @@ def _conditions(shape: Shape) -> list:
     index in order and stop at the page)."""
     c = PROPOSAL.c
     where = [c.board_id == given("board_id"), c.status.in_(given("statuses", expanding=True))]
-    linked = equals(LINK.c.priority_id, shape.call_to_action, "priority_id")
-    if linked is not None:
-        where.append(select(LINK.c.proposal_id).where(LINK.c.proposal_id == c.id, linked).exists())
+    mapped = contains(c.call_to_action_ids, shape.call_to_action, "priority_listed")
     ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else equals(c.ward_id, shape.ward, "ward_id")
     assignee = (
         c.assignee_id.is_(None) if shape.assignee == "none" else equals(c.assignee_id, shape.assignee, "assignee_id")
     )
-    where += [condition for condition in (ward, assignee) if condition is not None]
+    where += [condition for condition in (mapped, ward, assignee) if condition is not None]
     if shape.age == "overdue":
         where.append(c.status.in_(given("waiting", expanding=True)))
     if shape.age in ("overdue", "month", "older"):
@@ -228,7 +226,7 @@ COUNTS = (
     .where(COUNT.c.board_id == given("board_id"))
     .scalar_subquery()
 )
-# What the table shows of a proposal, its ward, assignee and primary call to action joined in.
+# What the table shows of a proposal, its ward and assignee joined in, and its calls to action (see _primary).
 _ROW = (
     PROPOSAL.c.id,
     PROPOSAL.c.reference,
@@ -239,10 +237,7 @@ _ROW = (
     PROPOSAL.c.version,
     WARD.c.name,
     ASSIGNEE.c.name,
-    select(Priority.number)
-    .join(LINK, LINK.c.priority_id == Priority.id)
-    .where(LINK.c.proposal_id == PROPOSAL.c.id, LINK.c.position == literal_column("0"))
-    .scalar_subquery(),
+    PROPOSAL.c.call_to_action_ids,
 )
 
 
@@ -282,6 +277,13 @@ def _counts(counters: str | None) -> dict[str, int]:
     return {status: 0 for status in SHOWN} | {status: int(n) for status, n in pairs if status in SHOWN}
 
 
+def _primary(column: str | None, known: partnership.Structure) -> int | None:
+    """The number of a proposal's primary call to action, from its call_to_action_ids."""
+    ids = call_to_action_ids(column)
+    primary = known.priorities.get(ids[0]) if ids else None
+    return primary.number if primary else None
+
+
 def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     """One page of the board's queue, as light rows, with the counts the page shows: one statement (two when the
     page is empty: past the last, or nothing matches)."""
@@ -297,7 +299,8 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
         total, more = sum(counts[status] for status in _statuses(filters)), False
     else:
         total, more = min(matched, cap), matched > cap
-    rows = [Row(*row[:-2]) for row in found]
+    known = partnership.structure()
+    rows = [Row(*row[:9], _primary(row[9], known)) for row in found]
     for row in rows:
         row.waited = working_days(row.submitted_at.date(), today)
         row.overdue = row.status in WAITING and row.waited >= board.acknowledgement_days
