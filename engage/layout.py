@@ -32,4 +32,3 @@ def init_app(app: Flask) -> None:
         return fragment(app, name, context["lang"], *args)  # the page's language, found once as it began
 
     app.jinja_env.globals["fragment"] = page_fragment
-    app.jinja_env.globals["select_options"] = options

@@ -1,27 +1,31 @@
 """A board's queue: its proposals with counts per status, filters, sorting, and how long each has waited.
 
 The page reads a fixed number of queries whatever the queue's length: one page of light rows (ward and assignee
-joined in, the primary call to action read from the row) with the board's counts per status (kept by the database)
-and how many match the filters, and the board's members' names for the assignee filter. Its rows' words are
-translated once a page and its links built from one url_for.
+joined in, the primary call to action read from the row) with the board's counts per status (kept by the database),
+how many match the filters and the board's members' names for the assignee filters. Its rows' words are translated
+once a page, its links built from one url_for, and its filters' options made once per process for each choice.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from jinja2.filters import do_truncate
+from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, select
 
-from engage.accounts.models import User
+from engage import layout
+from engage.accounts.models import BOARD_ROLES, RoleGrant, User
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Ward
+from engage.proposals import statuses
 from engage.proposals.models import BoardStatusCount, Proposal, call_to_action_ids, listed
 from engage.statements import contains, equals, given, state_of
 
@@ -105,6 +109,7 @@ class Queue:
     total: int  # matching the filters, up to a cap when other filters than the status are set
     more: bool  # more than `total` match
     filters: Filters
+    members: tuple[tuple[str, str], ...]  # the board's members, chairs and officers: (id, name), by name
 
     @property
     def pages(self) -> int:
@@ -115,8 +120,8 @@ class Queue:
 # Filtered by more than its status, the queue's matches are counted up to here (the heading then says "more than"),
 # or to the page's depth if deeper: counting a broad filter's thousands of matches cost more than the page.
 COUNT_CAP = 1000
-PROPOSAL, WARD = Proposal.__table__, Ward.__table__
-ASSIGNEE, COUNT = User.__table__.alias("assignee"), BoardStatusCount.__table__
+PROPOSAL, WARD, USER, ROLE = Proposal.__table__, Ward.__table__, User.__table__, RoleGrant.__table__
+ASSIGNEE, COUNT = USER.alias("assignee"), BoardStatusCount.__table__
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
         "ward_id": ward_id,
         "assignee_id": assignee_id,
         "waiting": list(WAITING),
+        "board_roles": list(BOARD_ROLES),
         **_age_bounds(board, filters.age, today),
     }
     return shape, values
@@ -226,6 +232,21 @@ COUNTS = (
     .where(COUNT.c.board_id == given("board_id"))
     .scalar_subquery()
 )
+# The people the board's proposals can be assigned to as one column, "id:name" joined by the record separator
+# (which no name typed into a form holds: engage.forms.clean_text), for the assignee filters.
+SEPARATOR = "\x1e"
+MEMBERS = (
+    select(func.aggregate_strings(cast(USER.c.id, String) + literal_column("':'") + USER.c.name, SEPARATOR))
+    .where(
+        USER.c.id.in_(
+            select(ROLE.c.user_id).where(
+                ROLE.c.board_id == given("board_id"), ROLE.c.role.in_(given("board_roles", expanding=True))
+            )
+        )
+    )
+    .scalar_subquery()
+)
+MEMBER = re.compile(r"(\d+):([^\x1e]*)")
 # What the table shows of a proposal, its ward and assignee joined in, and its calls to action (see _primary).
 _ROW = (
     PROPOSAL.c.id,
@@ -262,19 +283,24 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
         counting = select(func.count()).select_from(capped).scalar_subquery()
     ids = ids.limit(given("size", Integer)).offset(given("skip", Integer)).subquery()
     page = (
-        select(*_ROW, COUNTS, counted)
+        select(*_ROW, COUNTS, MEMBERS, counted)
         .select_from(PROPOSAL.join(ids, ids.c.id == PROPOSAL.c.id))
         .outerjoin(WARD, WARD.c.id == PROPOSAL.c.ward_id)
         .outerjoin(ASSIGNEE, ASSIGNEE.c.id == PROPOSAL.c.assignee_id)
         .order_by(*order)
     )
-    return page, select(COUNTS, counting)
+    return page, select(COUNTS, MEMBERS, counting)
 
 
 def _counts(counters: str | None) -> dict[str, int]:
     """COUNTS' text as the board's proposals per shown status."""
     pairs = (pair.split(":") for pair in counters.split(",")) if counters else ()
     return {status: 0 for status in SHOWN} | {status: int(n) for status, n in pairs if status in SHOWN}
+
+
+def _members(column: str | None) -> tuple[tuple[str, str], ...]:
+    """MEMBERS' text as (id, name) pairs, by name."""
+    return tuple(sorted(MEMBER.findall(column or ""), key=lambda member: member[1].casefold()))
 
 
 def _primary(column: str | None, known: partnership.Structure) -> int | None:
@@ -293,7 +319,7 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     values.update(cap=cap + 1, size=PAGE_SIZE, skip=(filters.page - 1) * PAGE_SIZE)
     connection = db.session.connection()
     found = connection.execute(page, values).all()
-    counters, matched = found[0][-2:] if found else connection.execute(counting, values).one()
+    counters, members, matched = found[0][-3:] if found else connection.execute(counting, values).one()
     counts = _counts(counters)
     if shape.by_status_only:
         total, more = sum(counts[status] for status in _statuses(filters)), False
@@ -304,7 +330,7 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     for row in rows:
         row.waited = working_days(row.submitted_at.date(), today)
         row.overdue = row.status in WAITING and row.waited >= board.acknowledgement_days
-    return Queue(rows=rows, counts=counts, total=total, more=more, filters=filters)
+    return Queue(rows=rows, counts=counts, total=total, more=more, filters=filters, members=_members(members))
 
 
 class Line(NamedTuple):
@@ -350,14 +376,54 @@ def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
     ]
 
 
-def choices(known: partnership.Structure, labels: dict[str, str], language: str) -> dict[str, list[tuple]]:
-    """The filters' choices that come from the data, as (value, label): statuses, calls to action and wards (the
-    template adds the fixed ones)."""
-    return {
-        "statuses": [(status, labels[status]) for status in SHOWN],
-        "calls_to_action": [
-            (number, f"{number}. {do_truncate(current_app.jinja_env, p.localised('title', language), 40)}")
-            for number, p in known.calls_to_action.items()
-        ],
-        "wards": [(w.slug, w.name) for w in known.wards],
+def filter_options(filters: Filters, members, known: partnership.Structure, language: str) -> dict[str, Markup]:
+    """The <option>s of the page's filters (by their names) and of its bulk assignment ("assign")."""
+    chosen = {
+        "status": filters.status,
+        "call-to-action": filters.call_to_action or "",
+        "ward": filters.ward,
+        "age": filters.age,
+        "assignee": filters.assignee,
+        "sort": filters.sort,
+        "assign": "",
     }
+    people = ("assignee", "assign")
+    return {
+        name: _options(name, value, language, known, members if name in people else ())
+        for name, value in chosen.items()
+    }
+
+
+@lru_cache(maxsize=1024)
+def _options(name: str, chosen, language: str, known: partnership.Structure, members: tuple) -> Markup:
+    """A filter's <option>s: the same for everyone choosing the same, so made once per process for each structure
+    (read again every minute or on a change), language, choice and (for the assignee) the board's members."""
+    return layout.options(_choices(name, language, known, members), chosen)
+
+
+def _choices(name: str, language: str, known: partnership.Structure, members: tuple) -> list[tuple]:
+    """A filter's choices as (value, label), in the language in force."""
+    if name == "status":
+        labels = statuses.labels_in(language)
+        return [("open", _("Open")), ("all", _("All"))] + [(status, labels[status]) for status in SHOWN]
+    if name == "call-to-action":
+        env = current_app.jinja_env
+        calls = known.calls_to_action.items()
+        return [("", _("All"))] + [
+            (n, f"{n}. {do_truncate(env, p.localised('title', language), 40)}") for n, p in calls
+        ]
+    if name == "ward":
+        return [("", _("All")), ("borough-wide", _("The whole borough"))] + [(w.slug, w.name) for w in known.wards]
+    if name == "age":
+        return [
+            ("", _("Any time")),
+            ("overdue", _("Past the acknowledgement target")),
+            ("week", _("Submitted in the last 7 days")),
+            ("month", _("Submitted 1 to 4 weeks ago")),
+            ("older", _("Submitted more than 4 weeks ago")),
+        ]
+    if name == "assignee":
+        return [("", _("Anyone or nobody")), ("me", _("Me")), ("none", _("Nobody"))] + list(members)
+    if name == "assign":
+        return [("", _("Nobody"))] + list(members)
+    return [("oldest", _("Waiting longest")), ("newest", _("Newest")), ("supported", _("Most supported"))]

@@ -50,8 +50,7 @@ def queue_page(board: Board):
         board=board,
         queue=found,
         lines=queue.lines(found.rows, lambda ref: url_for("workspace.proposal", board=board.slug, reference=ref)),
-        members=[(str(member_id), name) for member_id, name in triage.member_names(board)],
-        choices=queue.choices(partnership.structure(), labels, language()),
+        options=queue.filter_options(filters, found.members, partnership.structure(), language()),
         labels=labels,
         colours=statuses.COLOURS,
     )

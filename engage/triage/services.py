@@ -127,25 +127,23 @@ def save_response_template(board: Board, actor: User, decision: str, language: s
     db.session.flush()
 
 
-def _members(*columns):
-    granted = select(RoleGrant.user_id).where(
-        RoleGrant.board_id == bindparam("board_id"), RoleGrant.role.in_(BOARD_ROLES)
+# Built once, the board bound at each call: building the statement cost more than running it.
+_MEMBERS = (
+    select(User)
+    .where(
+        User.id.in_(
+            select(RoleGrant.user_id).where(
+                RoleGrant.board_id == bindparam("board_id"), RoleGrant.role.in_(BOARD_ROLES)
+            )
+        )
     )
-    return select(*columns).where(User.id.in_(granted)).order_by(User.name)
-
-
-# Built once, the board bound at each call: on the queue, building the statement cost more than running it.
-_MEMBERS, _MEMBER_NAMES = _members(User), _members(User.id, User.name)
+    .order_by(User.name)
+)
 
 
 def board_members(board: Board) -> list[User]:
     """The people who can be assigned a board's proposals: its members, chairs and officers."""
     return list(db.session.scalars(_MEMBERS, {"board_id": board.id}))
-
-
-def member_names(board: Board) -> list[tuple[int, str]]:
-    """board_members' ids and names only, for a page that lists them."""
-    return list(db.session.execute(_MEMBER_NAMES, {"board_id": board.id}))
 
 
 def _mine(proposal: Proposal, board: Board, version: int) -> None:
