@@ -155,26 +155,32 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     """A shape's statements: how many match (up to a bound cap), and one page's cards with that count in each row.
     Without words, the page's ids come from an index scan skipping the earlier pages' rows and the count is apart.
     With words, each row's words are checked, so the matches are found once: the first `cap` in the page's order
-    (the page is always among them), counted and paged from that one set. Its values: see statements.given; the
-    resident's words, when there are any, are bound, and so is the rest (a common word and a rare one need plans of
-    their own: PLANNED_EACH_RUN)."""
+    (the page is always among them) with their cards, counted (a window over them) and paged. Its values: see
+    statements.given; the resident's words, when there are any, are bound, and so is the rest (a common word and a
+    rare one need plans of their own: PLANNED_EACH_RUN)."""
     c = PROPOSAL.c
     order = (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
     cap, size, skip = (given(name, Integer, ours=not shape.words) for name in ("cap", "size", "skip"))
     matching = select(c.id, *order[:1]).where(*_conditions(shape))
     count = select(func.count()).select_from(matching.limit(cap).subquery())
     if shape.words:
-        matching = matching.order_by(*(column.desc() for column in order)).limit(cap).cte("matched")
-        counted = select(func.count()).select_from(matching).scalar_subquery()
-    else:
-        counted = count.scalar_subquery()
-        matching = matching.subquery()
+        return count.execution_options(**PLANNED_EACH_RUN), _searched(shape, order, cap, size, skip)
+    matching = matching.subquery()
     ids = select(matching.c.id)
     ids = ids.order_by(*(matching.c[column.key].desc() for column in order)).limit(size).offset(skip).subquery()
-    page = select(*_CARD, counted).join(ids, c.id == ids.c.id).order_by(*(column.desc() for column in order))
-    if shape.words:
-        return count.execution_options(**PLANNED_EACH_RUN), page.execution_options(**PLANNED_EACH_RUN)
-    return count, page
+    page = select(*_CARD, count.scalar_subquery()).join(ids, c.id == ids.c.id)
+    return count, page.order_by(*(column.desc() for column in order))
+
+
+def _searched(shape: Shape, order: tuple, cap, size, skip) -> Select:
+    """A search's page: its first `cap` matches in the page's order, read once with their cards (the words are
+    checked on the rows read anyway), each page row carrying how many there are."""
+    columns = list(dict.fromkeys((*_CARD, *order)))
+    matched = select(*columns).where(*_conditions(shape)).order_by(*(column.desc() for column in order)).limit(cap)
+    matched = matched.subquery()
+    page = select(*(matched.c[column.key] for column in _CARD), func.count().over())
+    page = page.order_by(*(matched.c[column.key].desc() for column in order)).limit(size).offset(skip)
+    return page.execution_options(**PLANNED_EACH_RUN)
 
 
 @dataclass(frozen=True)
