@@ -1,6 +1,7 @@
 """The page layout's parts that are the same for everyone with the same language (the head's links, the skip link,
-the header, the menu for a page and set of roles, the footer): rendered once per process from layout.html's macros
-and kept, instead of on every request. They hold no nonce, token or anything about the person."""
+the header, the menu for a page and set of roles, the footer, a board's workspace navigation): rendered once per
+process from layout.html's macros and kept, instead of on every request. They hold no nonce, token or anything about
+the person."""
 
 from flask import Flask, request
 from jinja2 import pass_context

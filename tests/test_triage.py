@@ -548,3 +548,25 @@ def test_the_queues_filters_offer_the_boards_own_people_by_name_and_keep_what_wa
     everything = chair.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
     assert options(everything, "assignee-bulk")[1:] == [(i, name, False) for i, name in people]
     assert [v for v, _, selected in options(everything, "status") if selected] == ["open"]
+
+
+def test_the_workspace_navigation_says_where_you_are_and_offers_pegs_pages_only_on_peg(app, demo, new_browser):
+    admin = sign_in(new_browser, "admin@example.org")  # acts for every board
+
+    def links(page: str) -> list[tuple[str, bool]]:
+        nav = page.split('<nav aria-label="Workspace">')[1].split("</nav>")[0]
+        return [(text, bool(current)) for current, text in re.findall(r'(aria-current="page")?>([^<]+)</a>', nav)]
+
+    queue = links(admin.get(f"/workspace/{HEALTH}/").get_data(as_text=True))
+    assert queue == [
+        ("Queue", True),
+        ("Work programmes", False),
+        ("Meetings", False),
+        ("Response wording", False),
+        ("Public page", False),
+    ]
+    peg = links(admin.get(f"/workspace/{triage.PEG}/escalations").get_data(as_text=True))
+    assert ("Escalations", True) in peg and ("Progress of all boards", False) in peg and ("Queue", False) in peg
+    assert ("Meetings", True) in links(admin.get(f"/workspace/{HEALTH}/meetings/").get_data(as_text=True))
+    bengali = admin.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True)  # kept once for each language
+    assert "উত্তরের লেখা" in bengali and "Response wording" not in bengali
