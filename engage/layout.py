@@ -3,6 +3,9 @@ the header, the menu for a page and set of roles, the footer, a board's workspac
 process from layout.html's macros and kept, instead of on every request. They hold no nonce, token or anything about
 the person."""
 
+from collections.abc import Callable
+from functools import lru_cache
+
 from flask import Flask, request
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -25,6 +28,13 @@ def options(choices, current) -> Markup:
         Markup(f'<option value="{escape(value)}" {"selected" if current == value else ""}>{escape(label)}</option>')
         for value, label in choices
     )
+
+
+@lru_cache(maxsize=2048)
+def kept_options(choices: Callable[..., list[tuple]], chosen, *key) -> Markup:
+    """options(choices(*key), chosen) for a filter whose <option>s are the same for everyone choosing the same: made
+    once per process for each key (with a structure in it, until it is read again) and choice."""
+    return options(choices(*key), chosen)
 
 
 def init_app(app: Flask) -> None:

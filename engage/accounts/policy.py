@@ -5,8 +5,9 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import Select, select
 
-from engage.accounts.models import BOARD_ROLES, User
+from engage.accounts.models import BOARD_ROLES, RoleGrant, User
 from engage.partnership import services as partnership
 
 Rule = Callable[[User], bool]
@@ -47,6 +48,12 @@ def requires(rule: Rule):
         return guarded
 
     return decorate
+
+
+def board_people(board_id, roles=BOARD_ROLES) -> Select:
+    """The ids of the people who sit on a board (its members, chairs and officers; `roles`, BOARD_ROLES given as a
+    statement's value), for a statement: board_id a column or a value of it."""
+    return select(RoleGrant.user_id).where(RoleGrant.board_id == board_id, RoleGrant.role.in_(roles))
 
 
 def requires_board(view):

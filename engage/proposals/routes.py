@@ -2,14 +2,12 @@
 
 import csv
 import io
-from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from jinja2.filters import do_truncate
-from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from engage import layout
@@ -222,7 +220,10 @@ def index():
         more=more,
         filters=filters,
         page_size=search.PAGE_SIZE,
-        options={name: _options(name, chosen, lang, known) for name, chosen in zip(FILTERS, current, strict=True)},
+        options={
+            name: layout.kept_options(_choices, chosen, name, lang, known)
+            for name, chosen in zip(FILTERS, current, strict=True)
+        },
         # A proposal's address is the list's and its reference (DESIGN.md, "Addresses"): one url_for, not one a card.
         proposals_url=url_for("proposals.index"),
         # Each count of supporters in words once a page, not once a card.
@@ -249,13 +250,6 @@ def _choices(name: str, lang: str, known: partnership.Structure) -> list[tuple]:
 
 
 FILTERS = ("call-to-action", "ward", "board", "status", "sort")
-
-
-@lru_cache(maxsize=512)
-def _options(name: str, current, lang: str, known: partnership.Structure) -> Markup:
-    """A list filter's <option>s: the same for everyone choosing the same, so made once per process for each
-    structure (read again every minute or on a change), language and choice."""
-    return layout.options(_choices(name, lang, known), current)
 
 
 @bp.get("/proposals/<reference:reference>")

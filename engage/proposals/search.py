@@ -61,9 +61,15 @@ def _match(typed: str, any_word: bool = False):
     if _postgres():
         joined = (" | " if any_word else " & ").join(words)
         return literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", joined))
-    columns = (Proposal.title, Proposal.problem, Proposal.idea)
-    conditions = [or_(*(func.lower(c).contains(word, autoescape=True) for c in columns)) for word in words]
+    conditions = [_has_word(f"%{_escape_like(word)}%") for word in words]
     return or_(*conditions) if any_word else and_(*conditions)
+
+
+def _has_word(pattern):
+    """Elsewhere than on PostgreSQL: the title, problem or idea is LIKE the pattern (a word between %s, escaped)."""
+    return or_(
+        *(func.lower(column).like(pattern, escape="/") for column in (Proposal.title, Proposal.problem, Proposal.idea))
+    )
 
 
 def _with_details(query: Select) -> Select:
@@ -124,11 +130,7 @@ def _conditions(shape: Shape) -> list:
     conditions = list(PUBLISHED)
     if shape.words and _postgres():
         conditions.append(literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", bindparam("query"))))
-    for n in range(0 if _postgres() else shape.words):
-        pattern = bindparam(f"word{n}")
-        conditions.append(
-            or_(*(func.lower(column).like(pattern, escape="/") for column in (c.title, c.problem, c.idea)))
-        )
+    conditions += [_has_word(bindparam(f"word{n}")) for n in range(0 if _postgres() else shape.words)]
     ours = not shape.words  # with a resident's words, every value bound: see _statements
     mapped = contains(c.call_to_action_ids, shape.call_to_action, "priority_listed", ours=ours)
     ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else equals(c.ward_id, shape.ward, "ward_id", ours=ours)

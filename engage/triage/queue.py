@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -21,7 +21,8 @@ from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, select
 
 from engage import layout
-from engage.accounts.models import BOARD_ROLES, RoleGrant, User
+from engage.accounts.models import BOARD_ROLES, User
+from engage.accounts.policy import board_people
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Ward
@@ -120,7 +121,7 @@ class Queue:
 # Filtered by more than its status, the queue's matches are counted up to here (the heading then says "more than"),
 # or to the page's depth if deeper: counting a broad filter's thousands of matches cost more than the page.
 COUNT_CAP = 1000
-PROPOSAL, WARD, USER, ROLE = Proposal.__table__, Ward.__table__, User.__table__, RoleGrant.__table__
+PROPOSAL, WARD, USER = Proposal.__table__, Ward.__table__, User.__table__
 ASSIGNEE, COUNT = USER.alias("assignee"), BoardStatusCount.__table__
 
 
@@ -237,13 +238,7 @@ COUNTS = (
 SEPARATOR = "\x1e"
 MEMBERS = (
     select(func.aggregate_strings(cast(USER.c.id, String) + literal_column("':'") + USER.c.name, SEPARATOR))
-    .where(
-        USER.c.id.in_(
-            select(ROLE.c.user_id).where(
-                ROLE.c.board_id == given("board_id"), ROLE.c.role.in_(given("board_roles", expanding=True))
-            )
-        )
-    )
+    .where(USER.c.id.in_(board_people(given("board_id"), given("board_roles", expanding=True))))
     .scalar_subquery()
 )
 MEMBER = re.compile(r"(\d+):([^\x1e]*)")
@@ -389,16 +384,9 @@ def filter_options(filters: Filters, members, known: partnership.Structure, lang
     }
     people = ("assignee", "assign")
     return {
-        name: _options(name, value, language, known, members if name in people else ())
+        name: layout.kept_options(_choices, value, name, language, known, members if name in people else ())
         for name, value in chosen.items()
     }
-
-
-@lru_cache(maxsize=1024)
-def _options(name: str, chosen, language: str, known: partnership.Structure, members: tuple) -> Markup:
-    """A filter's <option>s: the same for everyone choosing the same, so made once per process for each structure
-    (read again every minute or on a change), language, choice and (for the assignee) the board's members."""
-    return layout.options(_choices(name, language, known, members), chosen)
 
 
 def _choices(name: str, language: str, known: partnership.Structure, members: tuple) -> list[tuple]:

@@ -12,7 +12,8 @@ from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from engage.accounts.models import BOARD_ROLES, RoleGrant, User
+from engage.accounts.models import User
+from engage.accounts.policy import board_people
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
@@ -128,17 +129,7 @@ def save_response_template(board: Board, actor: User, decision: str, language: s
 
 
 # Built once, the board bound at each call: building the statement cost more than running it.
-_MEMBERS = (
-    select(User)
-    .where(
-        User.id.in_(
-            select(RoleGrant.user_id).where(
-                RoleGrant.board_id == bindparam("board_id"), RoleGrant.role.in_(BOARD_ROLES)
-            )
-        )
-    )
-    .order_by(User.name)
-)
+_MEMBERS = select(User).where(User.id.in_(board_people(bindparam("board_id")))).order_by(User.name)
 
 
 def board_members(board: Board) -> list[User]:
