@@ -2,13 +2,13 @@
 
 import re
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from engage.errors import DomainError
+from engage.i18n import gettext as _
+from engage.i18n import lazy_gettext as _l
 
 # C0 controls other than tab and newlines, DEL and lone surrogates: never meant, and PostgreSQL refuses NUL.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

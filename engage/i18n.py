@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -49,17 +50,46 @@ def when(value: datetime | str) -> str:
 
 
 def language() -> str:
-    return str(get_locale())
+    return _kept()[2]
+
+
+def _kept() -> tuple:
+    """The language in force, its translations and its code, found once a request (or per force_locale) and kept on
+    Flask-Babel's own namespace: Flask-Babel finds them again for every string, which cost a page more than
+    translating (each look-up walks Flask's context proxies half a dozen times)."""
+    try:
+        namespace = g._flask_babel
+        kept = namespace.engage_kept
+        if kept[0] is namespace.babel_locale:  # force_locale sets another
+            return kept
+    except AttributeError:
+        pass
+    except RuntimeError:  # no application context: as Flask-Babel, the strings as written
+        return (None, get_translations(), "en")
+    locale = get_locale()
+    kept = g._flask_babel.engage_kept = (locale, get_translations(), str(locale))
+    return kept
 
 
 def _translations():
-    """The translations for the language in force, found once a request (or per force_locale): Flask-Babel finds
-    them again for every string, which costs a page more than translating."""
-    locale = get_locale()
-    kept = g.get("_engage_translations")
-    if kept is None or kept[0] is not locale:
-        kept = g._engage_translations = (locale, get_translations())
-    return kept[1]
+    return _kept()[1]
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, with the translations found once a request."""
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """flask_babel.ngettext, with the translations found once a request."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """flask_babel.lazy_gettext: translated in the language in force wherever it is used."""
+    return LazyString(gettext, string, **variables)
 
 
 def _translated(context, text: str, variables: dict) -> str:
@@ -75,21 +105,21 @@ def _functions(translations=None) -> tuple:
     find = (lambda: translations) if translations is not None else _translations
 
     @pass_context
-    def gettext(context, string: str, **variables):
+    def page_gettext(context, string: str, **variables):
         return _translated(context, find().ugettext(string), variables)
 
     @pass_context
-    def ngettext(context, singular: str, plural: str, num: int, **variables):
+    def page_ngettext(context, singular: str, plural: str, num: int, **variables):
         variables.setdefault("num", num)
         return _translated(context, find().ungettext(singular, plural, num), variables)
 
-    return gettext, ngettext
+    return page_gettext, page_ngettext
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    gettext, ngettext = _functions()
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    page_gettext, page_ngettext = _functions()
+    app.jinja_env.globals.update(_=page_gettext, gettext=page_gettext, ngettext=page_ngettext)
     app.add_template_filter(when)
 
     @app.after_request
@@ -108,12 +138,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context():
-        lang = language()
-        gettext, ngettext = _functions(_translations())
+        _locale, translations, lang = _kept()
+        page_gettext, page_ngettext = _functions(translations)
         return {
-            "_": gettext,
-            "gettext": gettext,
-            "ngettext": ngettext,
+            "_": page_gettext,
+            "gettext": page_gettext,
+            "ngettext": page_ngettext,
             "lang": lang,
             "languages": app.config["LANGUAGES"],
             "tr": lambda row, field: row.localised(field, lang),

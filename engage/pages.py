@@ -1,7 +1,6 @@
 """What every page shares: error pages and the template context about the person."""
 
 from flask import Flask, has_request_context, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -9,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from engage.accounts.models import BOARD_ROLES
 from engage.accounts.policy import admin, secretariat
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 
 ROLE_NAMES = {
     "resident": _l("Resident"),

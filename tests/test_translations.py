@@ -157,7 +157,8 @@ def test_make_messages_extracts_with_the_same_keywords_as_this_test():
 
 
 def test_the_code_translates_only_through_names_the_extraction_knows():
-    """`from flask_babel import gettext as _t` would hide every _t("...") string from `make messages`."""
+    """`from engage.i18n import gettext as _t` (or from flask_babel) would hide every _t("...") string from
+    `make messages`."""
     from babel.util import pathmatch
 
     method_map, _ = mapping_cfg()
@@ -178,7 +179,7 @@ def test_the_code_translates_only_through_names_the_extraction_knows():
 def untracked_translators(path: Path, relative: str) -> list[str]:
     problems = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), relative)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "flask_babel":
+        if isinstance(node, ast.ImportFrom) and node.module in ("flask_babel", "engage.i18n"):
             for alias in node.names:
                 local = alias.asname or alias.name
                 if alias.name in KEYWORDS and KEYWORDS.get(local, "absent") != KEYWORDS[alias.name]:
@@ -228,6 +229,30 @@ def bn(bengali):
 def text(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)
+
+
+def test_code_translates_in_the_language_in_force_even_when_forced_within_a_request(app, bn, bengali):
+    """The code's strings come from translations found once a request, yet follow force_locale inside it (a notice
+    in its reader's language while the page is in another), and the worker's strings are English unless forced."""
+    from flask_babel import force_locale
+
+    from engage.i18n import gettext, language, lazy_gettext, ngettext
+
+    compile_catalog()
+    later = lazy_gettext("Open")
+    with app.app_context():
+        get_babel(app).instance.domain_instance.cache.clear()
+        assert (gettext("Open"), language()) == ("Open", "en")
+        with force_locale("bn"):
+            assert (gettext("Open"), str(later), language()) == (bn("Open"), bn("Open"), "bn")
+    with app.test_request_context("/?lang=bn"):
+        assert (gettext("Open"), str(later), language()) == (bn("Open"), bn("Open"), "bn")
+        with force_locale("en"):
+            assert (gettext("Open"), str(later), language()) == ("Open", "Open", "en")
+            assert ngettext("%(num)s proposal", "%(num)s proposals", 2) == "2 proposals"
+        assert gettext("Open") == bn("Open")
+        forms = bengali.get("%(num)s proposal").string
+        assert ngettext("%(num)s proposal", "%(num)s proposals", 2) in {form % {"num": 2} for form in forms}
 
 
 def test_bengali_is_chosen_remembered_by_cookie_and_switched_back(site, bn):

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
@@ -15,6 +14,7 @@ from engage.forms import (
     password_field,
     text_field,
 )
+from engage.i18n import lazy_gettext as _l
 
 CONNECTION_CHOICES = [
     SelectChoice("lives", _l("I live in Tower Hamlets")),

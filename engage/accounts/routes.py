@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from engage.accounts import services as accounts
@@ -20,6 +19,7 @@ from engage.accounts.policy import requires, signed_in
 from engage.errors import DomainError
 from engage.extensions import db, limiter
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")

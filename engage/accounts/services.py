@@ -8,13 +8,13 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from engage.accounts.models import BOARD_ROLES, ROLES, AccountToken, RoleGrant, User, UserSession
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
 from engage.time import utcnow

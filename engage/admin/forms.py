@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectField, SubmitField
@@ -6,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from engage.forms import GovSelect
+from engage.i18n import lazy_gettext as _l
 
 
 def routing_form(calls_to_action: list, boards: list[SelectChoice], language: str) -> FlaskForm:

@@ -1,7 +1,6 @@
 """Admins manage people: their roles and whether their account is enabled."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,6 +12,7 @@ from engage.admin.forms import routing_form
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.pages import ROLE_NAMES
 from engage.partnership import services as partnership

@@ -1,7 +1,6 @@
 from functools import lru_cache
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
@@ -18,6 +17,7 @@ from engage.forms import (
     email_field,
     text_field,
 )
+from engage.i18n import lazy_gettext as _l
 
 ACCESS = [
     SelectChoice("step_free", _l("Step-free access")),

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +20,7 @@ from engage.congress import services as congresses
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Priority
 from engage.time import utcnow

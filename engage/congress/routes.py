@@ -1,7 +1,6 @@
 """The congress pages: what is coming, registering, and a registration's own page (reached by its signed link)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
@@ -10,6 +9,7 @@ from engage.congress.forms import registration_form, show_full, workshop_choices
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.partnership import services as partnership
 from engage.time import utcnow

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Row, bindparam, event, func, insert, inspect, select, update
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
@@ -16,6 +15,7 @@ from engage.audit import services as audit
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
 from engage.extensions import db, insert_unless_taken
+from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.time import utcnow
 

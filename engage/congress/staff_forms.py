@@ -6,8 +6,6 @@ import re
 from datetime import date, datetime, time
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets as gov
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
@@ -26,6 +24,8 @@ from engage.forms import (
     Localised,
     clean_text,
 )
+from engage.i18n import gettext as _
+from engage.i18n import lazy_gettext as _l
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")

@@ -2,8 +2,6 @@
 lists and check-in, and registering someone on their behalf."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
@@ -16,7 +14,8 @@ from engage.congress.models import Congress
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
-from engage.i18n import language
+from engage.i18n import gettext as _
+from engage.i18n import language, ngettext
 from engage.proposals import services as proposals
 from engage.time import utcnow
 

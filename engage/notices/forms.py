@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import RadioField, StringField, SubmitField
@@ -6,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from engage.forms import GovRadioInput, GovTextInput, clean_text
+from engage.i18n import lazy_gettext as _l
 from engage.notices.kinds import IMMEDIATE, OFF, WEEKLY, Category
 
 CHOICE_LABELS = {IMMEDIATE: _l("Straight away"), WEEKLY: _l("In a weekly summary"), OFF: _l("Never")}

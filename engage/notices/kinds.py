@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from engage.i18n import lazy_gettext as _l
 
 IMMEDIATE, WEEKLY, OFF = "immediate", "weekly", "off"
 

@@ -5,13 +5,13 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
 from engage.errors import DomainError
 from engage.extensions import csrf, db
+from engage.i18n import gettext as _
 from engage.notices import services as notices
 from engage.notices.forms import OutboxSearchForm, preferences_form
 from engage.notices.kinds import category_of

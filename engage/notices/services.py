@@ -4,7 +4,6 @@ secretariat's view of the outbox."""
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import make_transient_to_detached
@@ -12,6 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from engage.accounts.models import User
 from engage.errors import DomainError
 from engage.extensions import db, insert_unless_taken
+from engage.i18n import lazy_gettext as _l
 from engage.notices.kinds import CATEGORIES, OFF, WEEKLY, Category, category_of
 from engage.notices.models import STATUSES, Notice
 from engage.time import utcnow

@@ -5,12 +5,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.partnership.models import Board, Localised, Organisation, Plan, Priority, Ward
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "tower-hamlets.json"

@@ -1,8 +1,6 @@
 """The work programme forms: an item (title, what it is, calls to action, lead partner, target, due date) and a
 progress update (the item's status now and what happened)."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import RadioField, SelectField, SelectMultipleField, SubmitField, TextAreaField
@@ -11,6 +9,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from engage.congress.staff_forms import DayField, long_text, short_text
 from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, clean_text
+from engage.i18n import gettext as _
+from engage.i18n import lazy_gettext as _l
 from engage.programmes.models import WorkProgrammeItem
 from engage.programmes.services import STATUS_LABELS, TEXT_LIMIT, TITLE_LIMIT
 

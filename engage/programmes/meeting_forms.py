@@ -1,6 +1,5 @@
 """Forms of a board's meeting pages: the meeting, an agenda item, taking an item off, minutes, attendance."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
@@ -9,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from engage.congress.staff_forms import ClockField, DayField, long_text, short_text
 from engage.forms import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.i18n import lazy_gettext as _l
 
 ATTENDANCE_LABELS = {
     "attending": _l("Attending"),

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
@@ -14,6 +13,7 @@ from engage.congress.planning import LONDON, london_day
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.notices import services as notices
 from engage.partnership import services as partnership

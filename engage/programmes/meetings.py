@@ -10,8 +10,6 @@ can take a guaranteed item off (drop_item), the agreement recorded on the item.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +19,8 @@ from engage.audit import services as audit
 from engage.congress.planning import utc_from_london
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import gettext as _
+from engage.i18n import lazy_gettext as _l
 from engage.partnership.models import Board
 from engage.programmes.models import AgendaItem, Attendance, Meeting
 from engage.time import utcnow

@@ -8,7 +8,6 @@ happens once (a published programme still gains items and updates).
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from engage.accounts.models import User
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.partnership.models import Board, Organisation, Priority
 from engage.programmes.models import (
     ITEM_STATUSES,

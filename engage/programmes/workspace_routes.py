@@ -2,7 +2,6 @@
 PEG's roll-up of every board's progress; the secretariat's view of who has published next year's programme."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
@@ -10,6 +9,7 @@ from engage.accounts.policy import requires, requires_board, secretariat
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.partnership.models import Board
 from engage.programmes import meetings

@@ -1,6 +1,5 @@
 """The questions of a proposal, one page each, and the buttons people press on a proposal's page."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -8,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.i18n import lazy_gettext as _l
 
 
 def plain_text(label, limit: int, required=None, hint=None, rows: int = 4, heading: bool = False) -> TextAreaField:

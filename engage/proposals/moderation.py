@@ -1,7 +1,6 @@
 """What the secretariat does with proposals: hide what breaks the house rules, deal with reports, move a proposal
 to another board, and record a proposal for someone who brought it on paper, by phone or at the congress."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -9,6 +8,7 @@ from engage.accounts.models import User
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board
 from engage.proposals import services as proposals

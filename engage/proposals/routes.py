@@ -4,8 +4,6 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from jinja2.filters import do_truncate
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +15,8 @@ from engage.congress import services as congresses
 from engage.errors import DomainError
 from engage.extensions import db, reads_only
 from engage.forms import show_error
-from engage.i18n import language
+from engage.i18n import gettext as _
+from engage.i18n import language, ngettext
 from engage.partnership import services as partnership
 from engage.programmes import services as programmes
 from engage.proposals import forms, page, policy, search, statuses

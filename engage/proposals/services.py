@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from engage.accounts.models import RoleGrant, User
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
 from engage.proposals import statuses

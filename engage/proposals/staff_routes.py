@@ -1,7 +1,6 @@
 """The secretariat's pages for proposals: moderation, reports, moving a proposal, and assisted entry."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -10,6 +9,7 @@ from engage.accounts.policy import requires, secretariat
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.partnership import services as partnership
 from engage.proposals import forms, moderation

@@ -1,10 +1,9 @@
 """The one place a proposal's status changes: the statuses, the allowed transitions, and the journey record."""
 
-from flask_babel import lazy_gettext as _l
-
 from engage.accounts.models import User
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.proposals.models import Proposal, StatusChange
 
 LABELS = {

@@ -1,6 +1,5 @@
 """The forms of a board's decisions: each carries the version of the proposal the member was looking at."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField
@@ -9,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from engage.forms import GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.i18n import lazy_gettext as _l
 from engage.proposals.forms import plain_text
 
 

@@ -14,8 +14,6 @@ from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from jinja2.filters import do_truncate
 from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, select
@@ -24,6 +22,8 @@ from engage import layout
 from engage.accounts.models import BOARD_ROLES, User
 from engage.accounts.policy import board_people
 from engage.extensions import db
+from engage.i18n import gettext as _
+from engage.i18n import ngettext
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Ward
 from engage.proposals import statuses

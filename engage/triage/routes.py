@@ -3,7 +3,6 @@
 from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +10,7 @@ from engage.accounts.policy import acts_for, requires, requires_board, signed_in
 from engage.errors import DomainError
 from engage.extensions import db, reads_only
 from engage.forms import show_error
+from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.partnership import services as partnership
 from engage.partnership.models import Board

@@ -7,7 +7,6 @@ the second decision is refused with a clear message and changes nothing (optimis
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +16,7 @@ from engage.accounts.policy import board_people
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
+from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board
 from engage.programmes import meetings
