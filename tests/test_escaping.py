@@ -1,0 +1,74 @@
+"""Pages write values escaped exactly as Jinja with MarkupSafe does (engage.escaping), whatever the value."""
+
+import pytest
+from jinja2 import Environment
+from markupsafe import Markup
+
+from engage.escaping import PageEnvironment
+
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted' ‮বাংলা\u0000"
+
+
+class Html:
+    def __html__(self):
+        return "<em>already safe</em>"
+
+
+class Shown:
+    def __str__(self):
+        return "<b>shown & told</b>"
+
+
+VALUES = {
+    "hostile": HOSTILE,
+    "markup": Markup("<strong>kept</strong>"),
+    "number": 42,
+    "fraction": 0.5,
+    "nothing": None,
+    "html": Html(),
+    "shown": Shown(),
+    "many": [HOSTILE, Markup("<i>i</i>"), 7],
+    "on": True,
+    "off": False,
+}
+
+TEMPLATES = [
+    "{{ hostile }}|{{ markup }}|{{ number }}|{{ fraction }}|{{ nothing }}|{{ html }}|{{ shown }}|{{ absent }}",
+    "<a href=\"/x?q={{ hostile }}\" title='{{ hostile }}'>{{ hostile|safe }} {{ hostile|e }} {{ markup|e }}</a>",
+    "{{ hostile ~ markup }} {{ '%s and %s'|format(hostile, markup) }} {{ hostile|upper }} {{ hostile[:5] }}",
+    "{% for value in many %}<li>{{ value }}</li>{% endfor %}{{ many|join(', ') }}",
+    "{% set kept %}<p>{{ hostile }}</p>{% endset %}{{ kept }} {{ kept|length }}",
+    "{% macro box(value) %}<div>{{ value }}{{ caller() if caller }}</div>{% endmacro %}"
+    "{{ box(hostile) }}{% call box(markup) %}<span>{{ hostile }}</span>{% endcall %}",
+    "{% autoescape false %}{{ hostile }}{% endautoescape %}{{ hostile }}",
+    "{% autoescape true %}{{ hostile }}{% endautoescape %}{% autoescape false %}{{ markup }}{% endautoescape %}",
+    "{{ 'a literal <b>&</b>' }} {{ _('x') if false else 'y' }}",
+]
+
+
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_a_page_writes_every_kind_of_value_as_jinja_and_markupsafe_escape_it(app, source):
+    stock = Environment(autoescape=True)
+    assert app.jinja_env.from_string(source).render(VALUES) == stock.from_string(source).render(VALUES)
+
+
+@pytest.mark.parametrize("escaped", [True, False])
+def test_escaping_decided_while_rendering_is_jinjas_own(app, escaped):
+    """{% autoescape on %} with a variable: the page decides as it renders, so Jinja's own code writes it."""
+    source = "{% autoescape on %}{{ hostile }}|{{ markup }}{% endautoescape %}"
+    values = {**VALUES, "on": escaped}
+    assert "escape if context.eval_ctx.autoescape" in app.jinja_env.compile(source, raw=True)
+    assert app.jinja_env.from_string(source).render(values) == Environment().from_string(source).render(values)
+
+
+def test_the_app_writes_its_pages_with_the_faster_escaping(app):
+    assert isinstance(app.jinja_env, PageEnvironment)
+    page = app.jinja_env.from_string("<p>{{ hostile }}</p>")
+    written = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quoted&#39; ‮বাংলা\x00"
+    assert page.render(VALUES) == f"<p>{written}</p>"
+
+
+def test_text_templates_write_values_as_they_are(app):
+    """Notices' plain-text bodies are not HTML: nothing is escaped in them."""
+    text = app.jinja_env.from_string("{% autoescape false %}Hello {{ hostile }}{% endautoescape %}")
+    assert text.render(VALUES) == "Hello " + HOSTILE
