@@ -2,13 +2,12 @@
 
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -34,13 +33,6 @@ def select_locale() -> str:
 def _best_match(header: str, languages: tuple[str, ...]) -> str:
     """The language a browser's Accept-Language prefers among ours: browsers send a handful of headers, parsed once."""
     return parse_accept_header(header, LanguageAccept).best_match(languages) or "en"
-
-
-def in_language(code: str) -> str:
-    """This page's address in another language, keeping its query (a search, where to go after signing in)."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [code]
-    return request.path + "?" + urlencode(args, doseq=True)
 
 
 def when(value: datetime | str) -> str:
@@ -92,9 +84,9 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
-def _translated(context, text: str, variables: dict) -> str:
+def _translated(eval_ctx, text: str, variables: dict) -> str:
     """Jinja's i18n extension's "newstyle" strings: escaped, then formatted with the keywords given."""
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)
     return text % variables if variables or "%" in text else text
 
@@ -104,14 +96,16 @@ def _functions(translations=None) -> tuple:
     it starts rendering), else finding those in force at each call (macros imported without the page's context)."""
     find = (lambda: translations) if translations is not None else _translations
 
-    @pass_context
-    def page_gettext(context, string: str, **variables):
-        return _translated(context, find().ugettext(string), variables)
+    # Given the evaluation context only, as Jinja's i18n extension does: a function given the whole context is given
+    # a copy of it made for each call inside a block that sets variables.
+    @pass_eval_context
+    def page_gettext(eval_ctx, string: str, **variables):
+        return _translated(eval_ctx, find().ugettext(string), variables)
 
-    @pass_context
-    def page_ngettext(context, singular: str, plural: str, num: int, **variables):
+    @pass_eval_context
+    def page_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
         variables.setdefault("num", num)
-        return _translated(context, find().ungettext(singular, plural, num), variables)
+        return _translated(eval_ctx, find().ungettext(singular, plural, num), variables)
 
     return page_gettext, page_ngettext
 
@@ -147,6 +141,5 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "languages": app.config["LANGUAGES"],
             "tr": lambda row, field: row.localised(field, lang),
-            "in_language": in_language,
             "csp_nonce": getattr(g, "csp_nonce", ""),
         }

@@ -5,10 +5,12 @@ the person."""
 
 from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from flask import Flask, request
-from jinja2 import pass_context
 from markupsafe import Markup, escape
+
+from engage.i18n import language
 
 _fragments: dict[tuple, Markup] = {}
 
@@ -20,6 +22,14 @@ def fragment(app: Flask, name: str, lang: str, *args) -> Markup:
         macro = getattr(app.jinja_env.get_template("layout.html").module, name)
         html = _fragments[key] = Markup(macro(*args))
     return html
+
+
+def this_page(**changed) -> str:
+    """This page's address with some of its query's values changed and the rest kept (a search, its filters): for
+    links to its other pages and languages, without url_for's building of the whole address again."""
+    args = request.args.to_dict(flat=False)
+    args.update((name, [value]) for name, value in changed.items())
+    return request.script_root + request.path + "?" + urlencode(args, doseq=True)
 
 
 def options(choices, current) -> Markup:
@@ -38,8 +48,7 @@ def kept_options(choices: Callable[..., list[tuple]], chosen, *key) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    @pass_context
-    def page_fragment(context, name: str, *args) -> Markup:
-        return fragment(app, name, context["lang"], *args)  # the page's language, found once as it began
+    def page_fragment(name: str, *args) -> Markup:
+        return fragment(app, name, language(), *args)
 
-    app.jinja_env.globals["fragment"] = page_fragment
+    app.jinja_env.globals.update(fragment=page_fragment, this_page=this_page)

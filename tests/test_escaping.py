@@ -2,7 +2,7 @@
 
 import pytest
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from engage.escaping import PageEnvironment
 
@@ -72,3 +72,13 @@ def test_text_templates_write_values_as_they_are(app):
     """Notices' plain-text bodies are not HTML: nothing is escaped in them."""
     text = app.jinja_env.from_string("{% autoescape false %}Hello {{ hostile }}{% endautoescape %}")
     assert text.render(VALUES) == "Hello " + HOSTILE
+
+
+def test_translated_words_escape_what_is_put_in_them_on_pages_and_not_in_plain_text(app):
+    """_() marks the translation safe and escapes the values put into it, in a block that sets variables too; in a
+    plain-text notice, the values are written as they are."""
+    page = '{% block main %}{% set x = 1 %}<p>{{ _("Dear %(name)s,", name=hostile) }}{{ x }}</p>{% endblock %}'
+    text = '{% autoescape false %}{{ _("Dear %(name)s,", name=hostile) }}{% endautoescape %}'
+    with app.test_request_context("/"):
+        assert app.jinja_env.from_string(page).render(VALUES) == f"<p>Dear {escape(HOSTILE)},1</p>"
+        assert app.jinja_env.from_string(text).render(VALUES) == f"Dear {HOSTILE},"

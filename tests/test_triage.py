@@ -389,8 +389,21 @@ def test_a_filtered_queue_counts_up_to_a_cap_and_its_pages_follow_one_another(ap
     assert page("call-to-action=2&page=9")[0] == "8 proposals"
     assert page("call-to-action=0")[0] == "0 proposals"  # no such call to action: nothing, not everything
     assert page("")[0] == "8 proposals"
-    listed = [page(f"call-to-action=2&page={n}")[1] for n in (1, 2, 3, 4)]
-    assert [reference for references in listed for reference in references] == made
+
+    # Following its "Next" links from the first page lists every match once, in order, with the filter kept; each
+    # "Previous" link leads back to the page before.
+    def link(html, rel):
+        found = re.search(f'href="([^"]+)" rel="{rel}"', html)
+        return found and found[1].replace("&amp;", "&")
+
+    address, listed, pages = f"/workspace/{HEALTH}/?call-to-action=2", [], 0
+    while address:
+        html = member.get(address).get_data(as_text=True)
+        pages += 1
+        listed += re.findall(r'id="select-([^"]+)"', html)
+        assert link(html, "prev") == (f"/workspace/{HEALTH}/?call-to-action=2&page={pages - 1}" if pages > 1 else None)
+        address = link(html, "next")
+    assert (listed, pages) == (made, 4)
 
 
 def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
@@ -415,6 +428,12 @@ def test_working_days_skip_weekends():
     # The latest day from which so many working days have passed: a proposal sent that day or earlier is overdue.
     assert queue.working_days_before(monday, 1) == date(2026, 11, 22)
     assert queue.working_days_before(monday, 2) == date(2026, 11, 19)
+    # From any day of the week, over any span: the weekdays counted one by one.
+    for start in (monday + timedelta(days=n) for n in range(7)):
+        for span in range(-2, 40):
+            end = start + timedelta(days=span)
+            weekdays = sum((start + timedelta(days=n)).weekday() < 5 for n in range(1, span + 1))
+            assert queue.working_days(start, end) == weekdays, (start, end)
 
 
 WORKSPACE_PAGES = [

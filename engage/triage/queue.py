@@ -39,16 +39,16 @@ AGES = ("overdue", "week", "month", "older")
 SORTS = ("oldest", "newest", "supported")
 
 
+# Monday-to-Friday days among the first n (0 to 6) days after a day, by that day's weekday (Monday 0).
+_WORKING_AFTER = [[sum((weekday + k) % 7 < 5 for k in range(1, n + 1)) for n in range(7)] for weekday in range(7)]
+
+
 def working_days(start: date, end: date) -> int:
     """Monday to Friday days after `start` up to and including `end` (bank holidays count as working days)."""
     if end <= start:
         return 0
     whole_weeks, rest = divmod((end - start).days, 7)
-    days = whole_weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            days += 1
-    return days
+    return whole_weeks * 5 + _WORKING_AFTER[start.weekday()][rest]
 
 
 def working_days_before(day: date, count: int) -> date:
