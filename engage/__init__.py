@@ -12,12 +12,13 @@ from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from engage import config
 from engage.escaping import PageEnvironment
-from engage.extensions import csrf, db, init_celery, limiter, login_manager, migrate
+from engage.extensions import KeptSigningSessions, csrf, db, init_celery, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config.INSTANCE), static_folder="static")
     app.jinja_environment = PageEnvironment
+    app.session_interface = KeptSigningSessions()
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))

@@ -4,6 +4,7 @@ from functools import cache, wraps
 
 from celery import Celery
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,6 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import Insert, MetaData, Table, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -36,6 +38,46 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+
+
+class KeptSigningSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, their serializer made once per process for the app's keys: Flask makes one,
+    and derives its signing key again, on every request."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        # As Flask orders them: the fallbacks, then the key that signs (itsdangerous signs with the last).
+        return _signing_serializer(self, (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key))
+
+
+@cache
+def _signing_serializer(sessions: KeptSigningSessions, keys: tuple) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        list(keys),
+        salt=sessions.salt,
+        serializer=sessions.serializer,
+        signer=KeptKeySigner,
+        signer_kwargs={"key_derivation": sessions.key_derivation, "digest_method": sessions.digest_method},
+    )
+
+
+class KeptKeySigner(TimestampSigner):
+    """itsdangerous's signer, each key derived once per process rather than for every signature it makes or checks."""
+
+    _derived: dict[tuple, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        kept = (
+            self.secret_keys[-1] if secret_key is None else secret_key,
+            self.salt,
+            self.key_derivation,
+            self.digest_method,
+        )
+        derived = self._derived.get(kept)
+        if derived is None:
+            derived = self._derived[kept] = super().derive_key(secret_key)
+        return derived
 
 
 def init_celery(app: Flask) -> Celery:

@@ -184,6 +184,27 @@ def test_signing_out_ends_the_session_on_the_server(app, browser):
         assert db.session.scalar(db.select(db.func.count(UserSession.id))) == 0
 
 
+def test_a_session_cookie_holds_only_under_the_key_that_signed_it_or_while_that_key_is_a_fallback(
+    app, app_with, browser
+):
+    """Sessions are signed once per process's keys (engage.extensions.KeptSigningSessions): a new SECRET_KEY with the
+    old one among SECRET_KEY_FALLBACKS keeps people signed in; without it, or with a cookie changed, they are not."""
+    make_user(app)
+    sign_in(browser)
+    cookie = browser.client.get_cookie("session").value
+
+    def account_page(other, value=cookie):
+        client = other.test_client()
+        client.set_cookie("session", value)
+        return client.get("/account/").status_code
+
+    assert account_page(app) == 200
+    new_key = "a-new-key-" + "n" * 40
+    assert account_page(app_with(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[app.secret_key])) == 200
+    assert account_page(app_with(SECRET_KEY=new_key)) == 302
+    assert account_page(app, cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")) == 302
+
+
 def test_changing_the_password_ends_the_other_sessions_but_not_this_one(app, new_browser, deliver):
     make_user(app)
     laptop, phone = new_browser(), new_browser()
