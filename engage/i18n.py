@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_translations
@@ -91,16 +92,30 @@ def _translated(eval_ctx, text: str, variables: dict) -> str:
     return text % variables if variables or "%" in text else text
 
 
+# Each language's words as pages write them (translated, marked safe), kept per process: a page writes the same words
+# on every request. Only words without values put in them, and only as many as the templates hold.
+_WRITTEN: "WeakKeyDictionary[object, dict[str, Markup]]" = WeakKeyDictionary()
+_WRITTEN_AT_MOST = 5000
+
+
 def _functions(translations=None) -> tuple:
     """Templates' gettext and ngettext: bound to one language's translations when given (a page's, found once as
     it starts rendering), else finding those in force at each call (macros imported without the page's context)."""
     find = (lambda: translations) if translations is not None else _translations
+    written = _WRITTEN.setdefault(translations, {}) if translations is not None else None
 
     # Given the evaluation context only, as Jinja's i18n extension does: a function given the whole context is given
     # a copy of it made for each call inside a block that sets variables.
     @pass_eval_context
     def page_gettext(eval_ctx, string: str, **variables):
-        return _translated(eval_ctx, find().ugettext(string), variables)
+        if written is None or variables or not eval_ctx.autoescape:
+            return _translated(eval_ctx, find().ugettext(string), variables)
+        text = written.get(string)
+        if text is None:
+            text = _translated(eval_ctx, translations.ugettext(string), variables)
+            if len(written) < _WRITTEN_AT_MOST:
+                written[string] = text
+        return text
 
     @pass_eval_context
     def page_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
