@@ -107,9 +107,7 @@ def _extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    # Engage's only rate limits are the sign-in routes' own, which their decorators check: no check of every
-    # other request for app-wide limits that do not exist.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    _limits_only_on_accounts(app)
     init_celery(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -123,6 +121,17 @@ def _extensions(app: Flask) -> None:
             event.listen(db.engine, "do_execute", statements.plan_each_run)
     event.listen(db.session, "after_commit", dispatch.after_commit)
     event.listen(db.session, "after_rollback", dispatch.after_rollback)
+
+
+def _limits_only_on_accounts(app: Flask) -> None:
+    """Engage's only rate limits are the account routes' own (signing in, resetting a password), which their
+    decorators check: no check of every request for app-wide limits that do not exist, and the limiter's headers and
+    clean-up only after the account routes' requests, not after every page's."""
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    for hooks in (app.after_request_funcs, app.teardown_request_funcs):
+        mine = [hook for hook in hooks[None] if getattr(hook, "func", hook).__qualname__.startswith("Limiter.")]
+        hooks[None] = [hook for hook in hooks[None] if hook not in mine]
+        hooks["accounts"] = mine + hooks.get("accounts", [])
 
 
 def _sqlite_wal(connection, _record) -> None:

@@ -292,6 +292,9 @@ def test_sign_in_is_rate_limited_per_address(app, browser):
     response = sign_in(browser)
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0 and response.headers["X-RateLimit-Remaining"] == "0"
+    # The limiter speaks only on the account routes it limits, not on every page.
+    assert "X-RateLimit-Limit" not in browser.client.get("/proposals/").headers
 
 
 def test_password_reset_requests_are_rate_limited(browser):
