@@ -4,11 +4,14 @@ values, and that wrapping (two Python calls for each) cost a board's queue about
 
 from flask.templating import Environment
 from jinja2.compiler import CodeGenerator
+from markupsafe import escape
 
-try:  # MarkupSafe's own escaping of a str, as markupsafe.escape() uses it (its C speedups, else pure Python)
+try:  # MarkupSafe's own escaping of a str, the C function markupsafe.escape() calls
     from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - MarkupSafe installed without its speedups
-    from markupsafe._native import _escape_inner
+except ImportError:  # pragma: no cover - MarkupSafe without its speedups, or their insides moved: its public escape()
+
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
 
 
 def written(value) -> str:
