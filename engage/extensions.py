@@ -3,7 +3,7 @@
 from functools import cache, wraps
 
 from celery import Celery
-from flask import Flask
+from flask import Flask, current_app
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -12,7 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import Signer, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import Insert, MetaData, Table, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -62,8 +62,8 @@ def _signing_serializer(sessions: KeptSigningSessions, keys: tuple) -> URLSafeTi
     )
 
 
-class KeptKeySigner(TimestampSigner):
-    """itsdangerous's signer, each key derived once per process rather than for every signature it makes or checks."""
+class KeptKeys:
+    """For itsdangerous's signers: each key derived once per process rather than for every signature made or checked."""
 
     _derived: dict[tuple, bytes] = {}
 
@@ -78,6 +78,25 @@ class KeptKeySigner(TimestampSigner):
         if derived is None:
             derived = self._derived[kept] = super().derive_key(secret_key)
         return derived
+
+
+class KeptKeySigner(KeptKeys, TimestampSigner):
+    pass
+
+
+class KeptKeyLinkSigner(KeptKeys, Signer):
+    pass
+
+
+def link_signer(salt: str) -> URLSafeSerializer:
+    """For links that are their own key (a registration's page, unsubscribing): signed with the app's secret key and
+    `salt`, by a serializer made once per process."""
+    return _link_signer(current_app.config["SECRET_KEY"], salt)
+
+
+@cache
+def _link_signer(secret_key: str, salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=salt, signer=KeptKeyLinkSigner)
 
 
 def init_celery(app: Flask) -> Celery:

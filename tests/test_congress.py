@@ -124,6 +124,19 @@ def test_after_cancelling_a_person_may_register_again(ctx):
     db.session.commit()
 
 
+def test_a_registration_link_emailed_before_keeps_opening_it_and_a_changed_one_does_not(app, ctx):
+    """The links are signed as itsdangerous's URLSafeSerializer signs with the secret key and the salt "registration",
+    as every link already in someone's mailbox was, whatever keeps the signer (engage.extensions.link_signer)."""
+    from itsdangerous import URLSafeSerializer
+
+    registration = congresses.register(make_congress(), **person(1))
+    db.session.commit()
+    emailed = URLSafeSerializer(app.config["SECRET_KEY"], salt="registration").dumps(registration.id)
+    assert congresses.manage_path(registration) == f"/congress/registration/{emailed}"
+    assert congresses.by_token(emailed).id == registration.id
+    assert congresses.by_token(emailed[:-1] + ("A" if emailed[-1] != "A" else "B")) is None
+
+
 def test_one_workshop_per_slot_and_a_full_workshop_has_its_own_waiting_list(ctx):
     congress = make_congress(capacity=10, workshop_capacity=1)
     safer, work, children = congress.workshops

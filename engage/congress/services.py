@@ -14,7 +14,7 @@ from engage.accounts.models import User
 from engage.audit import services as audit
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
-from engage.extensions import db, insert_unless_taken
+from engage.extensions import db, insert_unless_taken, link_signer
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.time import utcnow
@@ -524,7 +524,7 @@ def check_in(registration: Registration, actor: User) -> None:
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration")
+    return link_signer("registration")
 
 
 def manage_path(registration: Registration) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from engage.accounts.models import User
 from engage.errors import DomainError
-from engage.extensions import db, insert_unless_taken
+from engage.extensions import db, insert_unless_taken, link_signer
 from engage.i18n import lazy_gettext as _l
 from engage.notices.kinds import CATEGORIES, OFF, WEEKLY, Category, category_of
 from engage.notices.models import STATUSES, Notice
@@ -91,7 +91,7 @@ def set_choice(user: User, category_name: str, value: str) -> None:
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+    return link_signer("unsubscribe")
 
 
 def unsubscribe_url(user: User, category: Category) -> str:
