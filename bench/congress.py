@@ -403,18 +403,24 @@ def measure(args, app, workdir: Path) -> None:
         log("servers stopped, queues emptied")
 
 
-def postgresql(args, workdir: Path) -> None:
+def new_database(secret_key: str):
+    """DATABASE_URL made anew, migrated and seeded: Engage on it, in this process."""
     import flask_migrate
 
     from engage.extensions import db
     from engage.partnership import services as partnership
 
     serving.recreate_database(DATABASE_URL)
-    app = engage_app(DATABASE_URL, SECRET_KEY="bench-" + secrets.token_hex(16))
+    app = engage_app(DATABASE_URL, SECRET_KEY=secret_key)
     with app.app_context():
         flask_migrate.upgrade()
         partnership.seed()
         db.session.commit()
+    return app
+
+
+def postgresql(args, workdir: Path) -> None:
+    app = new_database("bench-" + secrets.token_hex(16))
     started = time.monotonic()
     people = credentials(app, add_people(app, args.people))
     (workdir / "credentials.txt").write_text("".join(f"{cookie} {csrf}\n" for cookie, csrf in people))

@@ -6,8 +6,11 @@ compare two versions of the code by: it says nothing about the database's side, 
 
     .venv/bin/python bench/instructions.py                   # the public pages and the board's queue
     .venv/bin/python bench/instructions.py --requests 50     # more requests per page (default 20)
+    .venv/bin/python bench/instructions.py --sign-ups        # the congress sign-up POST against the ceiling's
 
-It needs the databases bench/proposals.py and bench/board_queue.py load (run each once). Each side runs in one
+The pages need the databases bench/proposals.py and bench/board_queue.py load (run each once); the sign-ups make
+their own (bench/congress.py's, anew). Each side runs in one
+
 process under `valgrind --tool=callgrind --instr-atstart=no`: the app, as gunicorn's workers make it
 (ENGAGE_ENV=production), warms each page up uninstrumented, then callgrind counts exactly the requests asked of it
 through Flask's test client (whose own share, about 0.5 M instructions a request, both sides pay). Prints each
@@ -17,6 +20,7 @@ show if the database cost nothing.
 
 import argparse
 import os
+import random
 import re
 import subprocess
 import sys
@@ -25,20 +29,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import board_queue  # noqa: E402
+import congress  # noqa: E402
 import proposals  # noqa: E402
 import serving  # noqa: E402
 
 PUBLIC = [(name, path) for name, path in proposals.PAGES]
 QUEUE = [(f"queue: {name}", path) for name, path in board_queue.PAGES]
+SIGN_UPS = [("sign-up, spread over workshops", "spread"), ("sign-up, everyone on one congress", "hot")]
+CEILING_SIGN_UPS = [
+    ("ceiling register-notify, spread", "/events/{event}/register-notify"),
+    ("ceiling register, one event", "/events/1/register"),
+]
+SIGN_UP_SECRET = "bench-" + "s" * 32
+# Under load nearly everyone on one congress joins its waiting list (congress.py's 100 places go in the first
+# second); here too, once the warm-up's 5 sign-ups have taken the places.
+FULL_AFTER_WARMING_UP = congress.Programme(capacity=5)
 
 
 def child(args) -> None:
     """Serve the pages in this process, counted by callgrind between READY and DONE (see measure())."""
-    client = _ceiling_client() if args.side == "ceiling" else _engage_client(args.side)
+    client = CLIENTS[args.side](args)
     paths = args.paths
     for path in paths:
         for _ in range(5):
-            assert client.get(path).status_code == 200, path
+            assert client.get(path).status_code in (200, 201, 302), path
     for path in paths:
         _step(f"READY {path}")
         for _ in range(args.requests):
@@ -52,15 +66,71 @@ def _step(line: str) -> None:
     sys.stdin.readline()
 
 
-def _ceiling_client():
-    os.environ["BENCH_DB_URL"] = proposals.CEILING_URL
+def _ceiling_client(_args, url: str = proposals.CEILING_URL):
+    os.environ["BENCH_DB_URL"] = url
     sys.path.insert(0, str(serving.CEILING_DIR))
     from ceiling_app import app
 
     return app.test_client()
 
 
-def _engage_client(side: str):
+class CeilingSignUps:
+    """The ceiling's registration POST, another address each time, to one of its 200 events at random if the path
+    leaves the event open (as its register_post.lua does)."""
+
+    def __init__(self, args):
+        os.environ["BENCH_BROKER"] = congress.CEILING_BROKER
+        self.client, self.turn = _ceiling_client(args, congress.CEILING_URL), 0
+        self.events = random.Random(7919)
+
+    def get(self, path: str):
+        self.turn += 1
+        path = path.format(event=self.events.randint(1, 200))
+        return self.client.post(path, data={"email": f"r{os.getpid()}-{self.turn}@example.org"})
+
+
+class SignUps:
+    """Engage's register POST as bench/congress.py's wrk script makes it: each request another signed-in person,
+    choosing a workshop in about half of the time slots (spread), or everyone on a congress without workshops (hot).
+    Each notice is really handed to Celery (the benchmark's Redis), as the ceiling's register-notify is."""
+
+    def __init__(self, args):
+        os.environ.update(
+            ENGAGE_ENV="production",
+            SECRET_KEY=SIGN_UP_SECRET,
+            ENGAGE_INSTANCE_PATH=tempfile.mkdtemp(),
+            REDIS_URL=congress.REDIS_URL,
+        )
+        self.app = serving.engage_app(congress.DATABASE_URL)
+        people = congress.add_people(self.app, args.requests + 5)
+        self.people = {name: iter(congress.credentials(self.app, people)) for name in ("spread", "hot")}
+        self.congresses = {
+            name: congress.new_congress(self.app, f"instructions-{name}-{os.getpid()}", programme)[1]
+            for name, programme in (("spread", congress.SPREAD), ("hot", FULL_AFTER_WARMING_UP))
+        }
+        self.client, self.slots = self.app.test_client(use_cookies=False), random.Random(7919)
+
+    def get(self, name: str):
+        cookie, csrf = next(self.people[name])
+        form = {"csrf_token": csrf, "attending_as": "resident", "interpreter": "none"}
+        for number, slot in enumerate(filter(None, self.congresses[name].split("|")), start=1):
+            if self.slots.random() < 0.5:
+                form[f"slot_{number}"] = self.slots.choice(slot.split(","))
+        slug = f"instructions-{name}-{os.getpid()}"
+        return self.client.post(
+            f"/congress/{slug}/register",
+            data=form,
+            headers={
+                "Cookie": f"session={cookie}",
+                "User-Agent": congress.USER_AGENT,
+                "Referer": "https://localhost/",  # the test client asks as PREFERRED_URL_SCHEME says: https
+            },
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+
+
+def _engage_client(args):
+    side = args.side
     os.environ.update(ENGAGE_ENV="production", SECRET_KEY="bench-" + "k" * 32, ENGAGE_INSTANCE_PATH=tempfile.mkdtemp())
     os.environ.pop("REDIS_URL", None)  # as bench/proposals.py serves it
     app = serving.engage_app(board_queue.DATABASE_URL if side == "queue" else proposals.DATABASE_URL)
@@ -80,6 +150,15 @@ def _engage_client(side: str):
 
         return Signed()
     return client
+
+
+CLIENTS = {
+    "ceiling": _ceiling_client,
+    "public": _engage_client,
+    "queue": _engage_client,
+    "ceiling-sign-up": CeilingSignUps,
+    "sign-up": SignUps,
+}
 
 
 def measure(side: str, pages: list[tuple[str, str]], requests: int, python: str) -> dict[str, float]:
@@ -125,20 +204,32 @@ def _control(process: subprocess.Popen, *options: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=20, help="requests counted per page")
-    parser.add_argument("--child", choices=["ceiling", "public", "queue"], help=argparse.SUPPRESS, dest="side")
+    parser.add_argument("--sign-ups", action="store_true", help="the congress sign-up instead of the pages")
+    parser.add_argument("--child", choices=list(CLIENTS), help=argparse.SUPPRESS, dest="side")
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
         return child(args)
+    ceiling_python = str(serving.CEILING_VENV / "bin" / "python")
+    if args.sign_ups:
+        serving.setup_ceiling(congress.CEILING_URL, reuse=False)
+        congress.new_database(SIGN_UP_SECRET)
+        ceiling = measure("ceiling-sign-up", CEILING_SIGN_UPS, args.requests, ceiling_python)
+        engage = measure("sign-up", SIGN_UPS, args.requests, sys.executable)
+        return _print(list(zip(SIGN_UPS, CEILING_SIGN_UPS, strict=True)), ceiling | engage)
     serving.setup_ceiling(proposals.CEILING_URL, reuse=True)
-    ceiling = measure("ceiling", [("ceiling /events", proposals.CEILING_PAGE)], args.requests,
-                      str(serving.CEILING_VENV / "bin" / "python"))["ceiling /events"]  # fmt: skip
+    ceiling = measure("ceiling", [("ceiling /events", proposals.CEILING_PAGE)], args.requests, ceiling_python)
     engage = measure("public", PUBLIC, args.requests, sys.executable)
     engage |= measure("queue", QUEUE, args.requests, sys.executable)
-    print(f"\n{'page':<34}{'M instr/request':>16}{'ceiling ÷ page':>16}")
-    print(f"{'ceiling /events':<34}{ceiling:>16.2f}{1:>15.2f}×")
-    for name, count in engage.items():
-        print(f"{name:<34}{count:>16.2f}{ceiling / count:>15.2f}×")
+    _print([(page, ("ceiling /events", "")) for page in PUBLIC + QUEUE], ceiling | engage)
+
+
+def _print(pairs, counted: dict[str, float]) -> None:
+    """Each of Engage's figures beside the ceiling's it is compared to, and the ceiling's divided by it."""
+    print(f"\n{'request':<36}{'M instr/request':>16}{'ceiling ÷ it':>14}  against")
+    for (name, _), (ceiling, _) in pairs:
+        print(f"{name:<36}{counted[name]:>16.2f}{counted[ceiling] / counted[name]:>13.2f}×  {ceiling} "
+              f"({counted[ceiling]:.2f} M)")  # fmt: skip
 
 
 if __name__ == "__main__":
