@@ -109,6 +109,7 @@ def _extensions(app: Flask) -> None:
     limiter.init_app(app)
     _limits_only_on_accounts(app)
     init_celery(app)
+    dispatch.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     login_manager.login_view = "accounts.sign_in"

@@ -98,6 +98,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # The outbox: how long a process leaves a failed broker alone, the first retry's wait (doubling after),
         # when a claimed notice counts as interrupted, and when the relay picks up one never handed over.
         "BROKER_REST_SECONDS": 10,
+        # At most one hand-off of committed notices to the broker this often per process (engage.notices.dispatch).
+        "HANDOFF_SECONDS": float(env.get("HANDOFF_SECONDS", "0.1")),
         "NOTICE_RETRY_SECONDS": int(env.get("NOTICE_RETRY_SECONDS", "30")),
         "NOTICE_STUCK_SECONDS": int(env.get("NOTICE_STUCK_SECONDS", "300")),
         "NOTICE_RELAY_SECONDS": int(env.get("NOTICE_RELAY_SECONDS", "60")),

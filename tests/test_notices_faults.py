@@ -26,7 +26,7 @@ from support import DATABASE_URL, IN_CI, REDIS_URL, Browser, csrf_token, free_po
 from engage.accounts import services as accounts
 from engage.config import ROOT, broker_settings, from_environment
 from engage.extensions import db, limiter
-from engage.notices import delivery
+from engage.notices import delivery, dispatch
 from engage.notices import services as notices
 from engage.notices.models import Notice
 from engage.time import utcnow
@@ -115,22 +115,77 @@ def handed(app, monkeypatch):
     return batches
 
 
-def test_notices_queued_together_go_to_the_worker_together_once_committed(ctx, handed):
+def handed_over(app) -> None:
+    assert dispatch.handoff(app).wait(timeout=10), "the hand-off thread did not hand the ids over"
+
+
+def test_notices_queued_together_go_to_the_worker_together_once_committed(app, ctx, handed):
     # SQLAlchemy reports each notice's savepoint as a commit too: none may go before the transaction's own
     ids = [
         notices.queue("password_changed", f"p{n}@example.org", f"together:{n}", {"name": "P"}).id for n in range(150)
     ]
+    handed_over(app)
     assert handed == []
     db.session.commit()
+    handed_over(app)
     assert handed == [(ids[:100], 100), (ids[100:], 50)]
 
 
-def test_a_savepoint_rolled_back_keeps_what_the_transaction_queued_before_it(ctx, handed):
+def test_a_savepoint_rolled_back_keeps_what_the_transaction_queued_before_it(app, ctx, handed):
     kept = notices.queue("password_changed", "kept@example.org", "kept", {"name": "K"}).id
     with pytest.raises(IntegrityError), db.session.begin_nested():  # as when a concurrent request wins a key
         db.session.add(Notice(kind="password_changed", recipient="kept@example.org", idempotency_key="kept"))
     db.session.commit()
+    handed_over(app)
     assert handed == [([kept], 1)]
+
+
+def test_commits_close_together_share_one_task_and_none_waits_for_it(app, ctx, handed, monkeypatch):
+    """At a congress's opening hundreds of sign-ups a second commit a notice each: the first is handed over at
+    once, those committed within HANDOFF_SECONDS of it go together in the next task, and no commit waits for the
+    broker meanwhile."""
+    monkeypatch.setitem(app.config, "HANDOFF_SECONDS", 0.5)
+    ids = [notices.queue("password_changed", "c@example.org", "close", {"name": "C"}).id]
+    db.session.commit()
+    handed_over(app)
+    waited = []
+    for n in range(1, 4):
+        ids.append(notices.queue("password_changed", f"c{n}@example.org", f"close:{n}", {"name": "C"}).id)
+        began = time.monotonic()
+        db.session.commit()
+        waited.append(time.monotonic() - began)
+    handed_over(app)
+    assert handed == [([ids[0]], 1), (ids[1:], 3)]
+    assert max(waited) < 0.25, waited  # the 0.5 s a task is gathered for are the hand-off thread's, not theirs
+
+
+def test_a_forked_process_hands_over_its_own_ids_not_its_parents(app, ctx, handed):
+    """gunicorn's and Celery's workers are forked: the parent's hand-off thread does not come along, nor are the
+    ids it still holds the child's to send."""
+    dispatch.handoff(app).add([1])
+    handed_over(app)
+    reading, writing = os.pipe()
+    with dispatch.handoff(app).changed:  # forked while the parent holds ids and its thread waits for the lock
+        dispatch.handoff(app).ids.append(2)
+        child = os.fork()
+        if child:
+            dispatch.handoff(app).changed.notify_all()  # as add() goes on
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            with app.app_context():
+                db.engine.dispose(close=False)  # the parent's connections stay the parent's
+                dispatch.handoff(app).add([3])
+                done = dispatch.handoff(app).wait(timeout=10)
+            os.write(writing, repr((done, [batch for batch, _ in handed])).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        report = pipe.read()
+    os.waitpid(child, 0)
+    assert report == repr((True, [[1], [3]]))
+    handed_over(app)
+    assert [batch for batch, _ in handed] == [[1], [2]]
 
 
 def test_a_retry_waits_for_its_backoff_however_many_tasks_carry_its_id(ctx, smtp):

@@ -190,18 +190,18 @@ _CONGRESS_LOCKED = select(Congress.__table__).where(_CONGRESS.id == bindparam("c
 _SQLITE_WRITE_LOCK = (
     update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed)
 )
-_WORKSHOPS_NOW = (
-    select(_WORKSHOP.id, _WORKSHOP.starts_at, _WORKSHOP.confirmed, _WORKSHOP.capacity)
-    .where(_WORKSHOP.congress_id == bindparam("congress_id"), _WORKSHOP.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_WORKSHOP.starts_at, _WORKSHOP.id)
-)
 _ONE_MORE_AT_CONGRESS = (
     update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed + 1)
 )
-_ONE_MORE_AT_WORKSHOPS = (
+_ONE_MORE_AT_WORKSHOPS_WITH_ROOM = (
     update(Workshop.__table__)
-    .where(_WORKSHOP.id.in_(bindparam("workshop_ids", expanding=True)))
+    .where(
+        _WORKSHOP.congress_id == bindparam("of_congress"),
+        _WORKSHOP.id.in_(bindparam("workshop_ids", expanding=True)),
+        _WORKSHOP.confirmed < _WORKSHOP.capacity,
+    )
     .values(confirmed=_WORKSHOP.confirmed + 1)
+    .returning(_WORKSHOP.id)
 )
 _WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
 
@@ -209,8 +209,8 @@ _WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
 def _lock(congress_id: int) -> Congress:
     """Hold the congress row until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL; on SQLite an
     UPDATE takes the database's write lock first, so writers queue instead of deciding on stale counts.
-    Its workshops' counters change only under this lock; read them after it by a statement of their own (a
-    statement that waited for the lock reads every row but the locked one as it was when it began)."""
+    Its workshops' counters change only under this lock; count them by statements after it (a statement that
+    waited for the lock reads every row but the locked one as it was when it began)."""
     if _take_sqlite_write_lock(congress_id):
         return db.session.get(Congress, congress_id, populate_existing=True)
     return db.session.get(Congress, congress_id, with_for_update=True, populate_existing=True)
@@ -261,6 +261,7 @@ def register(
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
     statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
+    chosen = _chosen(congress, workshop_ids)
     locked = _lock_row(congress.id)
     if not is_open(locked) and actor is None:
         raise DomainError(_l("Registration for this congress is not open."))
@@ -279,7 +280,7 @@ def register(
         priorities=list(priorities),
         consent_to_contact=consent_to_contact,
     )
-    places = _take_places(locked, status, _chosen_workshops(locked, workshop_ids))
+    places = _take_places(locked, status, chosen)
     if places:
         rows = [{"registration_id": registration.id, "workshop_id": w, "status": s} for w, s in places.items()]
         db.session.execute(_WORKSHOP_PLACES, rows)
@@ -312,8 +313,8 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
         status="unconfirmed",
         **answers,
     )
-    for workshop in _chosen_workshops(congress, workshop_ids):
-        registration.places.append(WorkshopPlace(workshop_id=workshop.id, status="requested"))
+    for workshop_id in _chosen(congress, workshop_ids):
+        registration.places.append(WorkshopPlace(workshop_id=workshop_id, status="requested"))
     db.session.add(registration)
     return registration
 
@@ -322,21 +323,20 @@ def _status(congress: Congress | Row) -> str:
     return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
 
 
-def _take_places(congress: Congress | Row, status: str, workshops) -> dict[int, str]:
-    """Count the place (if there is one) and the workshops' places with room; the status of each workshop place,
-    by workshop id. The caller holds the congress row's lock (_lock), and read the workshops after it."""
-    places = {
-        w.id: "confirmed" if status == "confirmed" and w.confirmed < w.capacity else "waitlisted" for w in workshops
-    }
+def _take_places(congress: Congress | Row, status: str, workshop_ids: list[int]) -> dict[int, str]:
+    """Count the place (if there is one) and the chosen workshops' places where there is room, each by one
+    statement that counts only where there is room; the status of each workshop place, by workshop id. The caller
+    holds the congress row's lock (_lock), under which alone the counters change."""
+    taken: set[int] = set()
     if status == "confirmed":
         db.session.execute(_ONE_MORE_AT_CONGRESS, {"congress_id": congress.id})
         _forget_counter(Congress, congress.id)
-    taken = [workshop_id for workshop_id, place in places.items() if place == "confirmed"]
-    if taken:
-        db.session.execute(_ONE_MORE_AT_WORKSHOPS, {"workshop_ids": taken})
+        if workshop_ids:
+            counted = {"of_congress": congress.id, "workshop_ids": workshop_ids}
+            taken = set(db.session.scalars(_ONE_MORE_AT_WORKSHOPS_WITH_ROOM, counted))
         for workshop_id in taken:
             _forget_counter(Workshop, workshop_id)
-    return places
+    return {w: "confirmed" if w in taken else "waitlisted" for w in workshop_ids}
 
 
 def _forget_counter(model: type[Congress | Workshop], row_id: int) -> None:
@@ -352,7 +352,7 @@ def _decide(congress: Congress, registration: Registration) -> None:
     for it; the person is told which. The caller holds the congress row's lock (_lock)."""
     registration.status = _status(congress)
     places = registration.places
-    decided = _take_places(congress, registration.status, _chosen_workshops(congress, [p.workshop_id for p in places]))
+    decided = _take_places(congress, registration.status, _chosen(congress, [p.workshop_id for p in places]))
     for place in places:
         place.status = decided[place.workshop_id]
     db.session.flush()
@@ -392,16 +392,14 @@ def confirm_email(registration: Registration) -> None:
     _decide(congress, registration)
 
 
-def _chosen_workshops(congress: Congress | Row, workshop_ids) -> list:
-    """The congress's workshops of these ids, one per time slot: their ids, slots and places, as the database
-    holds them now (not as this session may have read them before the congress's lock was taken)."""
-    if not workshop_ids:
-        return []
-    chosen = db.session.execute(_WORKSHOPS_NOW, {"congress_id": congress.id, "ids": list(set(workshop_ids))}).all()
-    slots = [w.starts_at for w in chosen]
-    if len(slots) != len(set(slots)):
+def _chosen(congress: Congress | Programme, workshop_ids) -> list[int]:
+    """Of these ids, the congress's own workshops' (in order), one per time slot, as its programme has them: the
+    form offers no other, and the programme changes only by the secretariat's hand."""
+    wanted = set(workshop_ids)
+    slots = {w.id: w.starts_at for w in congress.workshops if w.id in wanted}
+    if len(set(slots.values())) != len(slots):
         raise DomainError(_l("Choose one workshop in each time slot"), field="workshops")
-    return chosen
+    return sorted(slots)
 
 
 def waiting_position(registration: Registration) -> int | None:

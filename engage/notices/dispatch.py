@@ -1,19 +1,27 @@
 """Handing notice ids to the worker after a commit, without ever making a request wait on the broker.
 
-An id that cannot be handed over stays pending in the outbox, and the relay (a beat job) hands it over later.
-After a failure this process leaves the broker alone for a while, so a broker that is down or hung costs at
-most one short socket timeout, not one per request.
+Each process hands over the ids its transactions commit from a thread of its own (Handoff), so a request never
+waits on the broker; when commits come faster than one a HANDOFF_SECONDS, what is committed meanwhile goes in one
+task: at a congress's opening, hundreds of sign-ups a second share a few tasks instead of paying Celery's message
+each. An id that cannot be handed over stays pending in the outbox, and the relay (a beat job) hands it over later.
+After a failure this process leaves the broker alone for a while, so a broker that is down or hung costs at most
+one short socket timeout, not one per commit.
 """
 
+import atexit
 import logging
+import os
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 
-from flask import current_app
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "worker.tasks.deliver_notices"
 BATCH_SIZE = 100  # one task sends a batch over one SMTP connection
+IDLE_SECONDS = 30  # a hand-off thread with nothing to hand over ends; the next commit starts another
 
 
 def batches(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
@@ -39,6 +47,84 @@ def enqueue(ids: list[int]) -> int:
     return handed
 
 
+class Handoff:
+    """One app's committed notice ids, handed to the worker by a thread of this process: at most one hand-off a
+    HANDOFF_SECONDS, each of whatever was committed since the last (in tasks of up to BATCH_SIZE ids)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._reset()
+        _handoffs.add(self)
+
+    def _reset(self) -> None:
+        self.ids: list[int] = []
+        self.changed = threading.Condition()
+        self.sender: threading.Thread | None = None
+        self.sending = False
+        self.last_sent = 0.0
+
+    def add(self, ids: list[int]) -> None:
+        with self.changed:
+            self.ids.extend(ids)
+            if self.sender is None:
+                self.sender = threading.Thread(target=self._run, name="notice-handoff", daemon=True)
+                self.sender.start()
+            self.changed.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Until every id added has been handed over (or left to the relay); False if that took longer."""
+        with self.changed:
+            return self.changed.wait_for(lambda: not self.ids and not self.sending, timeout)
+
+    def _run(self) -> None:
+        while (ids := self._take()) is not None:
+            with self.app.app_context():
+                enqueue(ids)
+            with self.changed:
+                self.sending = False
+                self.changed.notify_all()
+
+    def _take(self) -> list[int] | None:
+        """Wait for ids, then for the rest of HANDOFF_SECONDS since the last hand-off (gathering what comes
+        meanwhile), and take them all; None once idle for IDLE_SECONDS, when the thread ends."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.ids, IDLE_SECONDS):
+                self.sender = None
+                return None
+        time.sleep(max(0.0, self.last_sent + self.app.config["HANDOFF_SECONDS"] - time.monotonic()))
+        with self.changed:
+            ids, self.ids, self.sending = self.ids, [], True
+        self.last_sent = time.monotonic()
+        return ids
+
+
+_handoffs: "weakref.WeakSet[Handoff]" = weakref.WeakSet()
+
+
+def _forget_parents_ids() -> None:
+    """In a forked child: the parent's thread did not come along, and its ids are the parent's to hand over."""
+    for handoff in list(_handoffs):
+        handoff._reset()
+
+
+def _hand_over_before_exit() -> None:
+    """A process ending (a CLI command, a worker restarting) hands over what it committed, for a few seconds."""
+    for handoff in list(_handoffs):
+        handoff.wait(timeout=5)
+
+
+os.register_at_fork(after_in_child=_forget_parents_ids)
+atexit.register(_hand_over_before_exit)
+
+
+def handoff(app: Flask) -> Handoff:
+    return app.extensions["notice_handoff"]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["notice_handoff"] = Handoff(app)
+
+
 def after_commit(session) -> None:
     # SQLAlchemy also calls this when a savepoint is released; only the outermost commit makes the notices
     # visible to the worker, and hands them over together, in batches.
@@ -46,7 +132,7 @@ def after_commit(session) -> None:
         return
     ids = session.info.pop("notice_ids", [])
     if ids:
-        enqueue(ids)
+        handoff(current_app).add(ids)
 
 
 def after_rollback(session) -> None:
