@@ -127,20 +127,20 @@ def reads_only(view):
     return reading
 
 
-def insert_unless_taken(table: Table, unique: tuple[str, ...], where: str | None = None) -> Insert:
-    """INSERT ... ON CONFLICT (unique) [WHERE where] DO NOTHING RETURNING id, for the session's database: one
-    statement whether or not the row exists, executed with the row's values as parameters. Built once per process
-    for each table and database; building it again for every row cost more than sending it."""
+def insert_unless_taken(table: Table, unique: tuple[str, ...] = (), where: str | None = None) -> Insert:
+    """INSERT ... ON CONFLICT [(unique) [WHERE where]] DO NOTHING RETURNING id, for the session's database: one
+    statement whether or not the row exists (without unique: whichever of the table's unique indexes it would
+    break), executed with the row's values as parameters. Built once per process for each table and database;
+    building it again for every row cost more than sending it."""
     return _insert_unless_taken(table, unique, where, db.session.get_bind().dialect.name)
 
 
 @cache
 def _insert_unless_taken(table: Table, unique: tuple[str, ...], where: str | None, dialect: str) -> Insert:
     dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return (
-        dialect_insert(table)
-        .on_conflict_do_nothing(
-            index_elements=[table.c[name] for name in unique], index_where=text(where) if where else None
-        )
-        .returning(table.c.id)
+    conflict = (
+        {"index_elements": [table.c[name] for name in unique], "index_where": text(where) if where else None}
+        if unique
+        else {}
     )
+    return dialect_insert(table).on_conflict_do_nothing(**conflict).returning(table.c.id)

@@ -116,6 +116,41 @@ def test_one_live_registration_per_person_is_a_database_rule(ctx):
     db.session.rollback()
 
 
+def references_given_again(monkeypatch, *given: str) -> None:
+    """The next references drawn are these (a reference already given, say), then random ones again."""
+    draw = congresses._reference
+    queue = list(given)
+    monkeypatch.setattr(congresses, "_reference", lambda congress: queue.pop(0) if queue else draw(congress))
+
+
+def test_a_reference_drawn_twice_is_drawn_again_not_a_failed_sign_up(ctx, monkeypatch):
+    """A reference is 6 of 32 letters: 20,000 sign-ups (the congress benchmark) drew one twice, and the sign-up
+    failed with a 500. Now the database refuses the second quietly and another is drawn."""
+    congress = make_congress()
+    first = congresses.register(congress, **person(1))
+    db.session.commit()
+    references_given_again(monkeypatch, first.reference, first.reference)
+    second = congresses.register(congress, **person(2))
+    db.session.commit()
+    assert second.status == "confirmed" and second.reference not in ("", first.reference)
+    assert db.session.get(Congress, congress.id).confirmed == 2
+    references_given_again(monkeypatch, first.reference)
+    with pytest.raises(DomainError, match="already registered"):  # someone registered twice is still told so
+        congresses.register(congress, **person(2))
+    db.session.rollback()
+
+
+def test_a_reference_drawn_twice_for_someone_without_an_account_is_drawn_again(ctx, monkeypatch):
+    congress = make_congress()
+    first = congresses.register(congress, **person(1))
+    db.session.commit()
+    references_given_again(monkeypatch, first.reference)
+    congresses.request_place(congress, **person(2))
+    db.session.commit()
+    guest = db.session.scalar(db.select(Registration).filter_by(email="p2@example.org"))
+    assert guest.status == "unconfirmed" and guest.reference != first.reference
+
+
 def test_after_cancelling_a_person_may_register_again(ctx):
     congress = make_congress()
     registration = congresses.register(congress, **person(1))

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Row, bindparam, event, func, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
 from engage.accounts.models import User
@@ -20,6 +21,7 @@ from engage.notices import services as notices
 from engage.time import utcnow
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
+REFERENCE_TRIES = 5  # a reference is one of 32^6: the odds of five in a row already given are nil
 NOT_YET = ("offer_expires_at", "cancelled_at", "checked_in_at")  # a new registration's empty columns
 
 
@@ -290,20 +292,28 @@ def register(
 
 def _insert_registration(congress: Congress | Row, **values) -> Registration:
     """One statement, which the database refuses quietly for someone already registered (the live registration's
-    unique index); the new registration is made from what was written, not read back."""
-    values |= {"congress_id": congress.id, "reference": _reference(congress), "created_at": utcnow()}
-    statement = insert_unless_taken(Registration.__table__, ("congress_id", "email"), "status != 'cancelled'")
-    registration_id = db.session.execute(statement, values).scalar()
-    if registration_id is None:
-        raise DomainError(_l("You are already registered for this congress."), field="email")
+    unique index) or, once in a very long while, for a reference already given (then again, with another); the new
+    registration is made from what was written, not read back."""
+    values |= {"congress_id": congress.id, "created_at": utcnow()}
+    statement = insert_unless_taken(Registration.__table__)
+    for _ in range(REFERENCE_TRIES):
+        values["reference"] = _reference(congress)
+        registration_id = db.session.execute(statement, values).scalar()
+        if registration_id is not None:
+            break
+        if live_registration(congress, values["email"]) is not None:
+            raise DomainError(_l("You are already registered for this congress."), field="email")
+    else:
+        raise RuntimeError(f"{REFERENCE_TRIES} references in a row already given")
     registration = Registration(id=registration_id, **values, **dict.fromkeys(NOT_YET))
     make_transient_to_detached(registration)
     db.session.add(registration)
     return registration
 
 
-def _new_registration(congress, name, email, language, workshop_ids, **answers) -> Registration:
-    """A registration whose place is decided later (_decide), when the person confirms their address."""
+def _new_registration(congress, name, email, language, workshop_ids, **answers) -> Registration | None:
+    """A registration whose place is decided later (_decide), when the person confirms their address; None if the
+    database refused it (its reference given already, or the address registered meanwhile)."""
     registration = Registration(
         congress_id=congress.id,
         reference=_reference(congress),
@@ -315,7 +325,11 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
     )
     for workshop_id in _chosen(congress, workshop_ids):
         registration.places.append(WorkshopPlace(workshop_id=workshop_id, status="requested"))
-    db.session.add(registration)
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError:
+        return None
     return registration
 
 
@@ -368,17 +382,16 @@ def request_place(
     email = email.strip().lower()
     if not is_open(congress):
         raise DomainError(_l("Registration for this congress is not open."))
-    existing = db.session.scalar(
-        select(Registration).where(
-            Registration.congress_id == congress.id, Registration.email == email, Registration.status != "cancelled"
-        )
-    )
-    if existing is not None:
-        _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
-        return
-    registration = _new_registration(congress, name, email, language, workshop_ids, **answers)
-    db.session.flush()
-    _tell(registration, "registration_link", key=f"registration-link:{registration.id}:first")
+    for _ in range(REFERENCE_TRIES):
+        existing = live_registration(congress, email)
+        if existing is not None:
+            _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
+            return
+        registration = _new_registration(congress, name, email, language, workshop_ids, **answers)
+        if registration is not None:
+            _tell(registration, "registration_link", key=f"registration-link:{registration.id}:first")
+            return
+    raise RuntimeError(f"{REFERENCE_TRIES} references in a row already given")
 
 
 def confirm_email(registration: Registration) -> None:
