@@ -2,13 +2,44 @@
 
 import re
 
+import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from engage.errors import DomainError
 from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
+
+
+class Offered:
+    """A choice field whose answer is checked against the values offered. WTForms checks it by building every
+    option's Choice (value, label, render_kw, whether chosen) at each post: for the congress sign-up's hundred options
+    (forty organisations, every workshop of every slot) 0.4 M instructions of the request's 13."""
+
+    def offered(self) -> set:
+        return {self.coerce(value) for value, *_label in self.choices}
+
+
+class RadioField(Offered, wtforms.RadioField):
+    def pre_validate(self, form):
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in self.offered():
+            raise ValidationError(self.invalid_choice_message or _("Choose one of the options given"))
+
+
+class SelectField(Offered, wtforms.SelectField):
+    pre_validate = RadioField.pre_validate
+
+
+class SelectMultipleField(Offered, wtforms.SelectMultipleField):
+    def pre_validate(self, form):
+        if self.process_errors or not self.validate_choice or not self.data:
+            return
+        if not set(self.data) <= self.offered():
+            raise ValidationError(self.invalid_choice_message or _("Choose only from the options given"))
+
 
 # C0 controls other than tab and newlines, DEL and lone surrogates: never meant, and PostgreSQL refuses NUL.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

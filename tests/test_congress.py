@@ -219,6 +219,35 @@ def test_registering_through_the_pages_and_cancelling_by_the_emailed_link(app, n
     assert app.test_client().get("/congress/registration/forged-token").status_code == 404
 
 
+def test_a_forged_answer_no_option_offered_is_refused_with_the_answers_kept(app, new_browser):
+    """Every choice is checked against what the page offered: a workshop of another slot or congress, a call to
+    action, organisation or need that is not on the page."""
+    with app.app_context():
+        congress = make_congress()
+        slot_1, slot_2 = (str(w.id) for w in congress.workshops if w.title in ("Safer streets", "Children first"))
+        accounts.register("Amina Rahman", "amina@example.org", "a long password", ["lives"], "en", True)
+        db.session.commit()
+    browser = new_browser()
+    browser.submit("/account/sign-in", {"email": "amina@example.org", "password": "a long password"})
+    good = {"attending_as": "resident", "interpreter": "none", "slot_1": slot_1, "dietary": "<b>halal</b>"}
+    for forged in (
+        {"slot_1": slot_2},
+        {"slot_2": "999999"},
+        {"priorities": ["2", "9"]},
+        {"organisation": "no-such-partner"},
+        {"access": ["step_free", "teleport"]},
+        {"attending_as": "<script>"},
+    ):
+        response = browser.submit("/congress/spring-2027/register", {**good, **forged})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, forged
+        assert "There is a problem" in page and "the options given" in page, forged
+        assert "&lt;b&gt;halal&lt;/b&gt;" in page  # what was typed is kept, escaped
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+    assert browser.submit("/congress/spring-2027/register", good).status_code == 302
+
+
 def test_registration_before_it_opens_is_refused_with_a_clear_page(app, new_browser):
     with app.app_context():
         make_congress(opens_in=5)

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -8,6 +8,8 @@ from engage.forms import (
     GovCheckboxesInput,
     GovSelect,
     GovTextInput,
+    SelectField,
+    SelectMultipleField,
     clean_text,
     email_field,
     new_password_field,

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SelectField, SubmitField
+from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from engage.forms import GovSelect
+from engage.forms import GovSelect, SelectField
 from engage.i18n import lazy_gettext as _l
 
 

@@ -3,7 +3,7 @@ from functools import lru_cache
 from flask_babel import format_datetime
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -13,6 +13,9 @@ from engage.forms import (
     GovRadioInput,
     GovSelect,
     GovTextInput,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
     clean_text,
     email_field,
     text_field,

@@ -9,7 +9,7 @@ from flask_babel import format_datetime
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets as gov
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
@@ -22,6 +22,9 @@ from engage.forms import (
     GovSelect,
     GovTextInput,
     Localised,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
     clean_text,
 )
 from engage.i18n import gettext as _

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from engage.forms import GovRadioInput, GovTextInput, clean_text
+from engage.forms import GovRadioInput, GovTextInput, RadioField, clean_text
 from engage.i18n import lazy_gettext as _l
 from engage.notices.kinds import IMMEDIATE, OFF, WEEKLY, Category
 

@@ -3,12 +3,21 @@ progress update (the item's status now and what happened)."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import RadioField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from engage.congress.staff_forms import DayField, long_text, short_text
-from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, clean_text
+from engage.forms import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    clean_text,
+)
 from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
 from engage.programmes.models import WorkProgrammeItem

@@ -2,12 +2,12 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from engage.congress.staff_forms import ClockField, DayField, long_text, short_text
-from engage.forms import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.forms import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput, RadioField, SelectField, clean_text
 from engage.i18n import lazy_gettext as _l
 
 ATTENDANCE_LABELS = {

@@ -2,11 +2,21 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from engage.forms import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.forms import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    clean_text,
+)
 from engage.i18n import lazy_gettext as _l
 
 

@@ -2,12 +2,12 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from engage.forms import GovRadioInput, GovSelect, GovTextInput, clean_text
+from engage.forms import GovRadioInput, GovSelect, GovTextInput, RadioField, SelectField, clean_text
 from engage.i18n import lazy_gettext as _l
 from engage.proposals.forms import plain_text
 
