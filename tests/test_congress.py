@@ -375,6 +375,35 @@ def test_concurrent_registrations_never_oversell_a_workshop(app):
         assert db.session.get(Workshop, safer_id).confirmed == 40  # its counter agrees with its places
 
 
+@pytest.mark.parametrize(("holder_leaves", "expected"), [(0, "confirmed"), (1, "waitlisted")])
+def test_a_sign_up_waiting_for_the_congress_decides_on_what_the_holder_left(app, holder_leaves, expected):
+    """Someone signs up while another transaction holds the congress (a cancellation freeing the last place, or a
+    sign-up taking it): the sign-up waits for it and decides on the count it left, never on the one before."""
+    with app.app_context():
+        congress = make_congress(capacity=1)
+        congresses.register(congress, **person(1))
+        db.session.commit()
+        congress_id = congress.id
+    decided = {}
+
+    def sign_up():
+        with app.app_context():
+            decided["status"] = congresses.register(db.session.get(Congress, congress_id), **person(2)).status
+            db.session.commit()
+
+    with app.app_context(), db.engine.connect() as holder:
+        holder.execute(db.update(Congress).where(Congress.id == congress_id).values(confirmed=holder_leaves))
+        waiting = threading.Thread(target=sign_up)
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive(), "the sign-up did not wait for the congress"
+        holder.commit()
+    waiting.join(timeout=30)
+    assert decided["status"] == expected
+    with app.app_context():
+        assert db.session.get(Congress, congress_id).confirmed == 1
+
+
 def test_the_workers_scheduled_job_passes_on_expired_offers(app, ctx):
     from worker.tasks import expire_congress_offers
 

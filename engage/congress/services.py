@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Row, bindparam, event, func, insert, inspect, select, update
+from sqlalchemy import Row, bindparam, case, event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
@@ -195,6 +195,18 @@ _SQLITE_WRITE_LOCK = (
 _ONE_MORE_AT_CONGRESS = (
     update(Congress.__table__).where(_CONGRESS.id == bindparam("congress_id")).values(confirmed=_CONGRESS.confirmed + 1)
 )
+_WAITED_FOR = (
+    select(_CONGRESS.id, _CONGRESS.confirmed.label("before"))
+    .where(_CONGRESS.id == bindparam("congress_id"))
+    .with_for_update()
+    .cte("waited_for")
+)
+_LOCKED_AND_COUNTED = (
+    update(Congress.__table__)
+    .where(_CONGRESS.id == _WAITED_FOR.c.id)
+    .values(confirmed=_CONGRESS.confirmed + case((_WAITED_FOR.c.before < _CONGRESS.capacity, 1), else_=0))
+    .returning(*Congress.__table__.c, _WAITED_FOR.c.before)
+)
 _ONE_MORE_AT_WORKSHOPS_WITH_ROOM = (
     update(Workshop.__table__)
     .where(
@@ -218,11 +230,22 @@ def _lock(congress_id: int) -> Congress:
     return db.session.get(Congress, congress_id, with_for_update=True, populate_existing=True)
 
 
-def _lock_row(congress_id: int) -> Row:
-    """_lock's hold, for a sign-up: the congress as a row (what the sign-up reads of it), not an ORM object, from a
-    statement built once per process. The session's copy of the congress, if it has one, is left as it was."""
-    _take_sqlite_write_lock(congress_id)
-    return db.session.execute(_CONGRESS_LOCKED, {"congress_id": congress_id}).one()
+def _lock_and_count(congress_id: int) -> tuple[Row, bool]:
+    """_lock's hold, for a sign-up, and a place taken if one is free: the congress as a row (what the sign-up reads
+    of it, from statements built once per process), and whether a place was taken. On PostgreSQL one statement: its
+    CTE's SELECT ... FOR UPDATE waits for the lock and reads the row as its last holder left it (tested), and the
+    UPDATE counts from that. The session's copy of the congress, if it has one, reads its counter again."""
+    if _take_sqlite_write_lock(congress_id):
+        row = db.session.execute(_CONGRESS_LOCKED, {"congress_id": congress_id}).one()
+        took = row.confirmed < row.capacity
+        if took:
+            db.session.execute(_ONE_MORE_AT_CONGRESS, {"congress_id": congress_id})
+    else:
+        row = db.session.execute(_LOCKED_AND_COUNTED, {"congress_id": congress_id}).one()
+        took = row.before < row.capacity
+    if took:
+        _forget_counter(Congress, congress_id)
+    return row, took
 
 
 def _take_sqlite_write_lock(congress_id: int) -> bool:
@@ -264,10 +287,10 @@ def register(
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
     statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
     chosen = _chosen(congress, workshop_ids)
-    locked = _lock_row(congress.id)
+    locked, took = _lock_and_count(congress.id)
     if not is_open(locked) and actor is None:
-        raise DomainError(_l("Registration for this congress is not open."))
-    status = _status(locked)
+        raise DomainError(_l("Registration for this congress is not open."))  # the place taken goes with the rollback
+    status = "confirmed" if took else "waitlisted"
     registration = _insert_registration(
         locked,
         name=name,
@@ -282,7 +305,7 @@ def register(
         priorities=list(priorities),
         consent_to_contact=consent_to_contact,
     )
-    places = _take_places(locked, status, chosen)
+    places = _take_workshop_places(locked, status, chosen)
     if places:
         rows = [{"registration_id": registration.id, "workshop_id": w, "status": s} for w, s in places.items()]
         db.session.execute(_WORKSHOP_PLACES, rows)
@@ -333,21 +356,18 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
     return registration
 
 
-def _status(congress: Congress | Row) -> str:
+def _status(congress: Congress) -> str:
     return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
 
 
-def _take_places(congress: Congress | Row, status: str, workshop_ids: list[int]) -> dict[int, str]:
-    """Count the place (if there is one) and the chosen workshops' places where there is room, each by one
+def _take_workshop_places(congress: Congress | Row, status: str, workshop_ids: list[int]) -> dict[int, str]:
+    """For someone given a place (status), the chosen workshops' places where there is room, counted by one
     statement that counts only where there is room; the status of each workshop place, by workshop id. The caller
     holds the congress row's lock (_lock), under which alone the counters change."""
     taken: set[int] = set()
-    if status == "confirmed":
-        db.session.execute(_ONE_MORE_AT_CONGRESS, {"congress_id": congress.id})
-        _forget_counter(Congress, congress.id)
-        if workshop_ids:
-            counted = {"of_congress": congress.id, "workshop_ids": workshop_ids}
-            taken = set(db.session.scalars(_ONE_MORE_AT_WORKSHOPS_WITH_ROOM, counted))
+    if status == "confirmed" and workshop_ids:
+        counted = {"of_congress": congress.id, "workshop_ids": workshop_ids}
+        taken = set(db.session.scalars(_ONE_MORE_AT_WORKSHOPS_WITH_ROOM, counted))
         for workshop_id in taken:
             _forget_counter(Workshop, workshop_id)
     return {w: "confirmed" if w in taken else "waitlisted" for w in workshop_ids}
@@ -365,8 +385,10 @@ def _decide(congress: Congress, registration: Registration) -> None:
     """A place or a place in the queue, for the congress and each requested workshop of a registration waiting
     for it; the person is told which. The caller holds the congress row's lock (_lock)."""
     registration.status = _status(congress)
+    if registration.status == "confirmed":
+        congress.confirmed += 1
     places = registration.places
-    decided = _take_places(congress, registration.status, _chosen(congress, [p.workshop_id for p in places]))
+    decided = _take_workshop_places(congress, registration.status, _chosen(congress, [p.workshop_id for p in places]))
     for place in places:
         place.status = decided[place.workshop_id]
     db.session.flush()
