@@ -159,6 +159,23 @@ def test_commits_close_together_share_one_task_and_none_waits_for_it(app, ctx, h
     assert max(waited) < 0.25, waited  # the 0.5 s a task is gathered for are the hand-off thread's, not theirs
 
 
+def test_a_hand_off_that_fails_unexpectedly_leaves_the_thread_handing_over_the_next(app, ctx, handed, monkeypatch):
+    enqueue, failures = dispatch.enqueue, []
+
+    def failing_once(ids):
+        if not failures:
+            failures.append(ids)
+            raise RuntimeError("unexpected")
+        return enqueue(ids)
+
+    monkeypatch.setattr(dispatch, "enqueue", failing_once)
+    dispatch.handoff(app).add([1])
+    handed_over(app)
+    dispatch.handoff(app).add([2])
+    handed_over(app)
+    assert failures == [[1]] and [batch for batch, _ in handed] == [[2]]
+
+
 def test_a_forked_process_hands_over_its_own_ids_not_its_parents(app, ctx, handed):
     """gunicorn's and Celery's workers are forked: the parent's hand-off thread does not come along, nor are the
     ids it still holds the child's to send."""

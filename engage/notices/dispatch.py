@@ -78,11 +78,15 @@ class Handoff:
 
     def _run(self) -> None:
         while (ids := self._take()) is not None:
-            with self.app.app_context():
-                enqueue(ids)
-            with self.changed:
-                self.sending = False
-                self.changed.notify_all()
+            try:
+                with self.app.app_context():
+                    enqueue(ids)
+            except Exception:  # noqa: BLE001 - the thread goes on; the outbox keeps these for the relay
+                log.exception("handing over %d notices failed: left for the relay", len(ids))
+            finally:
+                with self.changed:
+                    self.sending = False
+                    self.changed.notify_all()
 
     def _take(self) -> list[int] | None:
         """Wait for ids, then for the rest of HANDOFF_SECONDS since the last hand-off (gathering what comes
