@@ -104,8 +104,9 @@ class SignUps:
         self.app = serving.engage_app(congress.DATABASE_URL)
         people = congress.add_people(self.app, args.requests + 5)
         self.people = {name: iter(congress.credentials(self.app, people)) for name in ("spread", "hot")}
+        self.slugs = {name: f"instructions-{name}-{os.getpid()}" for name in ("spread", "hot")}
         self.congresses = {
-            name: congress.new_congress(self.app, f"instructions-{name}-{os.getpid()}", programme)[1]
+            name: congress.new_congress(self.app, self.slugs[name], programme)[1]
             for name, programme in (("spread", congress.SPREAD), ("hot", FULL_AFTER_WARMING_UP))
         }
         self.client, self.slots = self.app.test_client(use_cookies=False), random.Random(7919)
@@ -116,9 +117,8 @@ class SignUps:
         for number, slot in enumerate(filter(None, self.congresses[name].split("|")), start=1):
             if self.slots.random() < 0.5:
                 form[f"slot_{number}"] = self.slots.choice(slot.split(","))
-        slug = f"instructions-{name}-{os.getpid()}"
         return self.client.post(
-            f"/congress/{slug}/register",
+            f"/congress/{self.slugs[name]}/register",
             data=form,
             headers={
                 "Cookie": f"session={cookie}",

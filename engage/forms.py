@@ -20,8 +20,6 @@ class Offered:
     def offered(self) -> set:
         return {self.coerce(value) for value, *_label in self.choices}
 
-
-class RadioField(Offered, wtforms.RadioField):
     def pre_validate(self, form):
         if self.process_errors or not self.validate_choice:
             return
@@ -29,8 +27,12 @@ class RadioField(Offered, wtforms.RadioField):
             raise ValidationError(self.invalid_choice_message or _("Choose one of the options given"))
 
 
+class RadioField(Offered, wtforms.RadioField):
+    pass
+
+
 class SelectField(Offered, wtforms.SelectField):
-    pre_validate = RadioField.pre_validate
+    pass
 
 
 class SelectMultipleField(Offered, wtforms.SelectMultipleField):

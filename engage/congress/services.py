@@ -237,7 +237,7 @@ def _lock_and_count(congress_id: int) -> tuple[Row, bool]:
     UPDATE counts from that. The session's copy of the congress, if it has one, reads its counter again."""
     if _take_sqlite_write_lock(congress_id):
         row = db.session.execute(_CONGRESS_LOCKED, {"congress_id": congress_id}).one()
-        took = row.confirmed < row.capacity
+        took = _has_room(row)
         if took:
             db.session.execute(_ONE_MORE_AT_CONGRESS, {"congress_id": congress_id})
     else:
@@ -290,7 +290,7 @@ def register(
     locked, took = _lock_and_count(congress.id)
     if not is_open(locked) and actor is None:
         raise DomainError(_l("Registration for this congress is not open."))  # the place taken goes with the rollback
-    status = "confirmed" if took else "waitlisted"
+    status = _status(took)
     registration = _insert_registration(
         locked,
         name=name,
@@ -356,8 +356,12 @@ def _new_registration(congress, name, email, language, workshop_ids, **answers) 
     return registration
 
 
-def _status(congress: Congress) -> str:
-    return "confirmed" if congress.confirmed < congress.capacity else "waitlisted"
+def _has_room(congress: Congress | Row) -> bool:
+    return congress.confirmed < congress.capacity
+
+
+def _status(given_a_place: bool) -> str:
+    return "confirmed" if given_a_place else "waitlisted"
 
 
 def _take_workshop_places(congress: Congress | Row, status: str, workshop_ids: list[int]) -> dict[int, str]:
@@ -384,8 +388,9 @@ def _forget_counter(model: type[Congress | Workshop], row_id: int) -> None:
 def _decide(congress: Congress, registration: Registration) -> None:
     """A place or a place in the queue, for the congress and each requested workshop of a registration waiting
     for it; the person is told which. The caller holds the congress row's lock (_lock)."""
-    registration.status = _status(congress)
-    if registration.status == "confirmed":
+    room = _has_room(congress)
+    registration.status = _status(room)
+    if room:
         congress.confirmed += 1
     places = registration.places
     decided = _take_workshop_places(congress, registration.status, _chosen(congress, [p.workshop_id for p in places]))
