@@ -406,6 +406,46 @@ def test_a_filtered_queue_counts_up_to_a_cap_and_its_pages_follow_one_another(ap
     assert (listed, pages) == (made, 4)
 
 
+def test_a_queue_filtered_by_age_alone_says_exactly_how_many_however_many_and_pages_through_them(
+    app, demo, new_browser, monkeypatch
+):
+    """Filtered by its status and a time before which they were submitted (overdue, older), the queue counts its
+    matches exactly beyond the cap: the board's counters less those submitted since. Every page, past the last
+    too, says the same number, and the pages list that many, each once."""
+    monkeypatch.setattr(queue, "COUNT_CAP", 5)
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    old = [make_proposal(app, f"Old idea {n}", days_ago=40 + n) for n in range(8)]
+    recent = [make_proposal(app, f"Recent idea {n}", days_ago=n) for n in range(3)]
+    with app.app_context():
+        health, member = (
+            db.session.scalar(db.select(Board).where(Board.slug == HEALTH)),
+            accounts.user_by_email("member@example.org"),
+        )
+        for reference in (old[0], recent[0]):  # under review: open, no longer waiting on the board
+            proposal = proposals.by_reference(reference)
+            triage.start_review(proposal, health, member, proposal.version, "ok")
+        db.session.commit()
+    browser = sign_in(new_browser, "member@example.org")
+
+    def pages(query):
+        headings, listed, number = set(), [], 0
+        while True:
+            number += 1
+            html = browser.get(f"/workspace/{HEALTH}/?{query}&page={number}").get_data(as_text=True)
+            headings.add(re.search(r'aria-live="polite">([^<]+)</h2>', html)[1])
+            listed += re.findall(r'id="select-([^"]+)"', html)
+            if 'rel="next"' not in html:
+                return headings, listed, number
+
+    assert pages("age=older") == ({"8 proposals"}, old[::-1], 4)
+    assert pages("age=overdue&sort=supported") == ({"7 proposals"}, old[:0:-1], 4)
+    assert pages("status=under_review&age=older") == ({"1 proposal"}, old[:1], 1)
+    beyond = browser.get(f"/workspace/{HEALTH}/?age=overdue&page=9").get_data(as_text=True)
+    assert 'aria-live="polite">7 proposals</h2>' in beyond and "No proposals match" in beyond
+    # Filtered by more than that, the count stops at the cap, as before.
+    assert pages("age=older&ward=borough-wide")[0] == {"More than 5 proposals", "More than 6 proposals", "8 proposals"}
+
+
 def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
     old, new = make_proposal(app, "Old idea", days_ago=30), make_proposal(app, "New idea")
     member = sign_in(new_browser, "member@example.org")
@@ -495,13 +535,17 @@ def test_the_queue_costs_the_same_queries_with_10_or_300_proposals(app, demo, ne
         return counter.count, queue_statements
 
     add_proposals(app, 10, 0)
-    urls = [f"/workspace/{HEALTH}/", f"/workspace/{HEALTH}/?sort=supported&age=overdue&call-to-action=2"]
+    urls = [
+        f"/workspace/{HEALTH}/",
+        f"/workspace/{HEALTH}/?sort=supported&age=overdue&call-to-action=2",
+        f"/workspace/{HEALTH}/?sort=supported&age=overdue",
+    ]
     few = [count(url) for url in urls]
     add_proposals(app, 290, 10)
     assert [count(url) for url in urls] == few
     # The signed-in session and the page with its counts and the board's members (and a count when the page is
     # empty, as the filtered one is): the board itself is kept by each process.
-    assert [counted for counted, _ in few] == [2, 3]
+    assert [counted for counted, _ in few] == [2, 3, 3]
 
 
 HOSTILE = "<script>alert(1)</script>\u202e\u0000 👩‍👩‍👧 "

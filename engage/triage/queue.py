@@ -107,7 +107,7 @@ class Row:
 class Queue:
     rows: list[Row]
     counts: dict[str, int]
-    total: int  # matching the filters, up to a cap when other filters than the status are set
+    total: int  # matching the filters, up to a cap when they are counted "capped" (see _count)
     more: bool  # more than `total` match
     filters: Filters
     members: tuple[tuple[str, str], ...]  # the board's members, chairs and officers: (id, name), by name
@@ -118,8 +118,8 @@ class Queue:
         return max(1, -(-self.total // PAGE_SIZE)) + int(self.more)
 
 
-# Filtered by more than its status, the queue's matches are counted up to here (the heading then says "more than"),
-# or to the page's depth if deeper: counting a broad filter's thousands of matches cost more than the page.
+# Filtered by more than its status and age, the queue's matches are counted up to here (the heading then says "more
+# than"), or to the page's depth if deeper: counting a broad filter's thousands of matches cost more than the page.
 COUNT_CAP = 1000
 PROPOSAL, WARD, USER = Proposal.__table__, Ward.__table__, User.__table__
 ASSIGNEE, COUNT = USER.alias("assignee"), BoardStatusCount.__table__
@@ -130,7 +130,7 @@ class Shape:
     """Which filters a request uses and how it sorts, not their values: each shape's statements are built once per
     process (building one cost more than running it), its values given at each request (see statements.given)."""
 
-    by_status_only: bool
+    count: str  # how its matches are counted: "kept", "kept less since" or "capped" (see _count)
     call_to_action: str | None = None  # "id", or "unknown": nothing matches
     ward: str | None = None  # "id", "borough-wide", or "unknown"
     age: str = ""  # one of AGES
@@ -166,7 +166,7 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
     ward_id = known.ward_ids.get(filters.ward)
     assignee, assignee_id = _assignee(filters, viewer_id)
     shape = Shape(
-        _by_status_only(filters),
+        _count(filters),
         None if filters.call_to_action is None else ("id" if priority else "unknown"),
         "borough-wide" if filters.ward == "borough-wide" else state_of(filters.ward, ward_id),
         filters.age,
@@ -189,6 +189,11 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
 def _conditions(shape: Shape) -> list:
     """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
     index in order and stop at the page)."""
+    return _but_age_bounds(shape) + _submitted_within(shape)
+
+
+def _but_age_bounds(shape: Shape) -> list:
+    """The filters' conditions but for the submission times an age filter keeps."""
     c = PROPOSAL.c
     where = [c.board_id == given("board_id"), c.status.in_(given("statuses", expanding=True))]
     mapped = contains(c.call_to_action_ids, shape.call_to_action, "priority_listed")
@@ -199,11 +204,14 @@ def _conditions(shape: Shape) -> list:
     where += [condition for condition in (mapped, ward, assignee) if condition is not None]
     if shape.age == "overdue":
         where.append(c.status.in_(given("waiting", expanding=True)))
-    if shape.age in ("overdue", "month", "older"):
-        where.append(c.submitted_at < given("before"))
-    if shape.age in ("week", "month"):
-        where.append(c.submitted_at >= given("since"))
     return where
+
+
+def _submitted_within(shape: Shape) -> list:
+    """The submission times an age filter keeps, as conditions (see _age_bounds)."""
+    submitted_at = PROPOSAL.c.submitted_at
+    before = [submitted_at < given("before")] if shape.age in ("overdue", "month", "older") else []
+    return before + ([submitted_at >= given("since")] if shape.age in ("week", "month") else [])
 
 
 # Each sort as (column, descending), ending with the id so that pages never overlap.
@@ -222,8 +230,20 @@ def _statuses(filters: Filters) -> tuple[str, ...]:
     return OPEN if filters.status == "open" else SHOWN if filters.status == "all" else (filters.status,)
 
 
-def _by_status_only(filters: Filters) -> bool:
-    return filters.call_to_action is None and not (filters.ward or filters.age or filters.assignee)
+def _count(filters: Filters) -> str:
+    """How a request's matches are counted. Filtered by its status alone: "kept", the board's counters per status
+    added up. By its status and a time before which they were submitted (overdue, older): "kept less since", those
+    counters less the proposals submitted since then (a few days' or weeks' worth, however long the queue). Filtered
+    otherwise: "capped", the matches counted up to a cap (COUNT_CAP)."""
+    if filters.call_to_action is not None or filters.ward or filters.assignee:
+        return "capped"
+    return {"": "kept", "overdue": "kept less since", "older": "kept less since"}.get(filters.age, "capped")
+
+
+def _counted_statuses(filters: Filters) -> tuple[str, ...]:
+    """The statuses whose counters hold the matches of a "kept" or "kept less since" request."""
+    shown = _statuses(filters)
+    return tuple(status for status in shown if status in WAITING) if filters.age == "overdue" else shown
 
 
 # The board's counters as one column, "status:proposals" joined by commas (string_agg on PostgreSQL, group_concat on
@@ -259,15 +279,19 @@ _ROW = (
 
 @cache
 def _statements(shape: Shape) -> tuple[Select, Select]:
-    """A shape's statements: one page's rows, each with the board's counters and (filtered by more than the status)
-    how many match, up to a cap; and those two alone, for when the page has no rows.
+    """A shape's statements: one page's rows, each with the board's counters and what the count needs besides (see
+    _count: nothing, those submitted since the age filter's time, or how many match up to a cap); and those alone,
+    for when the page has no rows.
 
-    Filtered by its status alone, the page's ids come from a walk of the queue's index skipping the earlier pages'
-    rows, and the counters say how many match. Otherwise the matches are found once: the first `cap` in the page's
-    order (the page is always among them), counted and paged from that one set."""
+    Counted from the counters, the page's ids come from a walk of the queue's indexes skipping the earlier pages'
+    rows. Otherwise the matches are found once: the first `cap` in the page's order (the page is always among them),
+    counted and paged from that one set."""
     where, order = _conditions(shape), _order(PROPOSAL.c, shape.sort)
-    if shape.by_status_only:
+    if shape.count != "capped":
         counted = counting = null()
+        if shape.count == "kept less since":
+            since = _but_age_bounds(shape) + [PROPOSAL.c.submitted_at >= given("before")]
+            counted = counting = select(func.count()).where(*since).scalar_subquery()
         ids = select(PROPOSAL.c.id).where(*where).order_by(*order)
     else:
         ordered_by = [PROPOSAL.c[name] for name, _descending in ORDERS[shape.sort]]
@@ -316,8 +340,8 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     found = connection.execute(page, values).all()
     counters, members, matched = found[0][-3:] if found else connection.execute(counting, values).one()
     counts = _counts(counters)
-    if shape.by_status_only:
-        total, more = sum(counts[status] for status in _statuses(filters)), False
+    if shape.count != "capped":
+        total, more = sum(counts[status] for status in _counted_statuses(filters)) - (matched or 0), False
     else:
         total, more = min(matched, cap), matched > cap
     known = partnership.structure()
