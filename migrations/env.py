@@ -21,6 +21,7 @@ HAND_MADE = {
     "ix_proposal_published_id",
     "ix_proposal_board_status_age",
     "ix_proposal_board_supported",
+    "ix_proposal_board_open",
     "ix_proposal_search_document",
     "search_document",  # proposal's generated full-text column, PostgreSQL only
 }

@@ -5,7 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from support import QueryCounter, csrf_token
+from sqlalchemy import text
+from support import DATABASE_URL, QueryCounter, csrf_token, need
 
 from engage.accounts import services as accounts
 from engage.audit import services as audit
@@ -444,6 +445,16 @@ def test_a_queue_filtered_by_age_alone_says_exactly_how_many_however_many_and_pa
     assert 'aria-live="polite">7 proposals</h2>' in beyond and "No proposals match" in beyond
     # Filtered by more than that, the count stops at the cap, as before.
     assert pages("age=older&ward=borough-wide")[0] == {"More than 5 proposals", "More than 6 proposals", "8 proposals"}
+
+
+@pytest.mark.postgres
+def test_the_index_of_open_proposals_holds_the_queues_open_statuses(app):
+    """PostgreSQL's index of a board's open proposals (migration e5a7c9b1d3f6) serves the queue's "open" filter only
+    while its condition names the statuses engage.triage.queue.OPEN does."""
+    need("database", DATABASE_URL)
+    with app.app_context():
+        made = db.session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_proposal_board_open'"))
+    assert sorted(re.findall(r"'(\w+)'", made)) == sorted(queue.OPEN)
 
 
 def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
