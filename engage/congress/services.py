@@ -4,10 +4,28 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Row, bindparam, case, event, func, insert, inspect, select, update
+from sqlalchemy import (
+    BindParameter,
+    Row,
+    Select,
+    Update,
+    bindparam,
+    case,
+    cast,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
@@ -18,6 +36,7 @@ from engage.errors import DomainError
 from engage.extensions import db, insert_unless_taken, link_signer
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
+from engage.notices.models import Notice
 from engage.time import utcnow
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
@@ -205,19 +224,69 @@ _LOCKED_AND_COUNTED = (
     update(Congress.__table__)
     .where(_CONGRESS.id == _WAITED_FOR.c.id)
     .values(confirmed=_CONGRESS.confirmed + case((_WAITED_FOR.c.before < _CONGRESS.capacity, 1), else_=0))
-    .returning(*Congress.__table__.c, _WAITED_FOR.c.before)
-)
-_ONE_MORE_AT_WORKSHOPS_WITH_ROOM = (
-    update(Workshop.__table__)
-    .where(
-        _WORKSHOP.congress_id == bindparam("of_congress"),
-        _WORKSHOP.id.in_(bindparam("workshop_ids", expanding=True)),
-        _WORKSHOP.confirmed < _WORKSHOP.capacity,
+    .returning(
+        *Congress.__table__.c,
+        _WAITED_FOR.c.before,
+        func.nextval(func.pg_get_serial_sequence("registration", "id")).label("registration_id"),  # see _write_at_once
     )
-    .values(confirmed=_WORKSHOP.confirmed + 1)
-    .returning(_WORKSHOP.id)
+)
+
+
+def _one_more_at_workshops_with_room(congress_id: BindParameter, workshop_ids: BindParameter, *only_if) -> Update:
+    return (
+        update(Workshop.__table__)
+        .where(
+            _WORKSHOP.congress_id == congress_id,
+            _WORKSHOP.id.in_(workshop_ids),
+            _WORKSHOP.confirmed < _WORKSHOP.capacity,
+            *only_if,
+        )
+        .values(confirmed=_WORKSHOP.confirmed + 1)
+        .returning(_WORKSHOP.id)
+    )
+
+
+_ONE_MORE_AT_WORKSHOPS_WITH_ROOM = _one_more_at_workshops_with_room(
+    bindparam("of_congress"), bindparam("workshop_ids", expanding=True)
 )
 _WORKSHOP_PLACES = insert(WorkshopPlace.__table__)
+
+
+@cache
+def _sign_up_statement() -> Select:
+    """_write_at_once's statement: the registration (unless the database refuses it, as _insert_registration's
+    would be), then, only if it was written, the counted workshops' places where there is room, a place (or a
+    place on the waiting list) at each chosen workshop, and its notice; the new registration's and notice's ids."""
+    registration, notice = Registration.__table__, Notice.__table__
+    # Each value named after its table (an UPDATE would take a value named as one of its columns for a new value).
+    given = {c.name: bindparam(f"registration_{c.name}", type_=c.type) for c in registration.c if c.name not in NOT_YET}
+    written = (postgresql.insert(registration).values(given).on_conflict_do_nothing().returning(registration.c.id)).cte(
+        "written"
+    )
+    if_written = exists(select(written.c.id))
+    taken = _one_more_at_workshops_with_room(
+        bindparam("registration_congress_id"), bindparam("counted", expanding=True), if_written
+    ).cte("taken")
+    status = case((_WORKSHOP.id.in_(select(taken.c.id)), "confirmed"), else_="waitlisted")
+    places = insert(WorkshopPlace.__table__).from_select(
+        ["registration_id", "workshop_id", "status"],
+        select(written.c.id, _WORKSHOP.id, status)
+        .select_from(written.join(Workshop.__table__, true()))  # the one written row, with each chosen workshop
+        .where(_WORKSHOP.id.in_(bindparam("chosen", expanding=True))),
+    )
+    columns = [c for c in notice.c if c.name != "id" and c.name not in notices.NOT_YET]  # as notices.row gives
+    told = (
+        postgresql.insert(notice)
+        .from_select(
+            columns,
+            select(*(cast(bindparam(f"notice_{c.name}", type_=c.type), c.type) for c in columns)).where(if_written),
+        )
+        .on_conflict_do_nothing(index_elements=[notice.c.idempotency_key])
+        .returning(notice.c.id)
+        .cte("told")
+    )
+    ids = select(select(written.c.id).scalar_subquery().label("registration_id"))
+    return ids.add_columns(select(told.c.id).scalar_subquery().label("notice_id")).add_cte(places.cte("placed"))
 
 
 def _lock(congress_id: int) -> Congress:
@@ -290,48 +359,87 @@ def register(
     locked, took = _lock_and_count(congress.id)
     if not is_open(locked) and actor is None:
         raise DomainError(_l("Registration for this congress is not open."))  # the place taken goes with the rollback
-    status = _status(took)
-    registration = _insert_registration(
-        locked,
-        name=name,
-        email=email.strip().lower(),
-        language=language,
-        status=status,
-        user_id=user.id if user else None,
-        recorded_by_id=actor.id if actor else None,
-        attending_as=attending_as,
-        organisation_id=organisation_id,
-        needs=needs or {},
-        priorities=list(priorities),
-        consent_to_contact=consent_to_contact,
-    )
-    places = _take_workshop_places(locked, status, chosen)
+    values = {
+        "congress_id": locked.id,
+        "name": name,
+        "email": email.strip().lower(),
+        "language": language,
+        "status": _status(took),
+        "user_id": user.id if user else None,
+        "recorded_by_id": actor.id if actor else None,
+        "attending_as": attending_as,
+        "organisation_id": organisation_id,
+        "needs": needs or {},
+        "priorities": list(priorities),
+        "consent_to_contact": consent_to_contact,
+        "created_at": utcnow(),
+    }
+    write = _write_at_once if "registration_id" in locked._fields else _write_one_by_one
+    return write(locked, values, chosen)
+
+
+def _write_one_by_one(congress: Row, values: dict, chosen: list[int]) -> Registration:
+    """The registration, its workshop places and its notice, a statement each (SQLite)."""
+    registration = _insert_registration(congress, **values)
+    places = _take_workshop_places(congress, registration.status, chosen)
     if places:
         rows = [{"registration_id": registration.id, "workshop_id": w, "status": s} for w, s in places.items()]
         db.session.execute(_WORKSHOP_PLACES, rows)
-    _tell(registration, f"registration_{status}", congress=locked)
+    _tell(registration, f"registration_{registration.status}", congress=congress)
     return registration
+
+
+def _write_at_once(congress: Row, values: dict, chosen: list[int]) -> Registration:
+    """The registration, its workshop places and its notice in one statement (PostgreSQL): the congress's lock is
+    held from the statement that took it to the commit, and this is the only round trip between them. The new
+    registration's id was drawn with the lock, so its notice (and the link in it) is made before it is written."""
+    for _ in range(REFERENCE_TRIES):
+        columns = values | {"id": congress.registration_id, "reference": _reference(congress)}
+        registration = Registration(**columns, **dict.fromkeys(NOT_YET))
+        notice = notices.row(*_notice(registration, f"registration_{registration.status}", congress=congress))
+        counted = chosen if registration.status == "confirmed" else []
+        given = {"counted": counted, "chosen": chosen} | _named("registration", columns) | _named("notice", notice)
+        written = db.session.execute(_sign_up_statement(), given).one()
+        if written.registration_id is not None:
+            break
+        _refuse_if_registered(congress, registration.email)
+    else:
+        raise RuntimeError(f"{REFERENCE_TRIES} references in a row already given")
+    for workshop_id in counted:
+        _forget_counter(Workshop, workshop_id)
+    notices.hand_over(written.notice_id, notice["status"])
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    return registration
+
+
+def _named(table: str, values: dict) -> dict:
+    return {f"{table}_{name}": value for name, value in values.items()}
 
 
 def _insert_registration(congress: Congress | Row, **values) -> Registration:
     """One statement, which the database refuses quietly for someone already registered (the live registration's
     unique index) or, once in a very long while, for a reference already given (then again, with another); the new
     registration is made from what was written, not read back."""
-    values |= {"congress_id": congress.id, "created_at": utcnow()}
     statement = insert_unless_taken(Registration.__table__)
     for _ in range(REFERENCE_TRIES):
         values["reference"] = _reference(congress)
         registration_id = db.session.execute(statement, values).scalar()
         if registration_id is not None:
             break
-        if live_registration(congress, values["email"]) is not None:
-            raise DomainError(_l("You are already registered for this congress."), field="email")
+        _refuse_if_registered(congress, values["email"])
     else:
         raise RuntimeError(f"{REFERENCE_TRIES} references in a row already given")
     registration = Registration(id=registration_id, **values, **dict.fromkeys(NOT_YET))
     make_transient_to_detached(registration)
     db.session.add(registration)
     return registration
+
+
+def _refuse_if_registered(congress: Congress | Row, email: str) -> None:
+    """After the database refused a new registration: a live one of this address is why (else its reference)."""
+    if live_registration(congress, email) is not None:
+        raise DomainError(_l("You are already registered for this congress."), field="email")
 
 
 def _new_registration(congress, name, email, language, workshop_ids, **answers) -> Registration | None:
@@ -578,16 +686,17 @@ def by_token(token: str) -> Registration | None:
     return db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
 
 
-def _tell(
+def _notice(
     registration: Registration,
     kind: str,
     user: User | None = None,
     key: str = "",
     congress: Congress | Row | None = None,
     **context,
-) -> None:
+) -> tuple:
+    """The arguments of notices.queue (and notices.row) for telling the registered person `kind`."""
     congress = congress or registration.congress or db.session.get(Congress, registration.congress_id)
-    notices.queue(
+    return (
         kind,
         registration.email,
         key or f"{kind}:{registration.id}:{registration.status}:{registration.offer_expires_at or ''}",
@@ -604,6 +713,10 @@ def _tell(
         registration.language,
         user,
     )
+
+
+def _tell(registration: Registration, kind: str, **how) -> None:
+    notices.queue(*_notice(registration, kind, **how))
 
 
 REMINDERS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))

@@ -34,43 +34,52 @@ def queue(
     A person who turned the notice's category off gets nothing (None); one who chose weekly gets it in their
     digest (the notice is held). After the commit, the new notice's id goes to the worker.
     """
-    category = category_of(kind)
-    wanted = choice(user, category) if user is not None else category.choices[0]
-    if wanted == OFF:
+    if user is not None and choice(user, category_of(kind)) == OFF:
         return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
+    values = row(kind, recipient, key, context, language, user)
+    notice_id = db.session.execute(insert_unless_taken(Notice.__table__, ("idempotency_key",)), values).scalar()
+    if notice_id is None:  # written before (or by a concurrent transaction, now committed)
+        return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
+    notice = Notice(id=notice_id, **values, **dict.fromkeys(NOT_YET))  # made from what was written, not read back
+    make_transient_to_detached(notice)
+    db.session.add(notice)
+    hand_over(notice.id, notice.status)
+    return notice
+
+
+NOT_YET = ("last_error", "claimed_at", "sent_at", "interrupted_at")  # a new notice's empty columns
+
+
+def row(
+    kind: str, recipient: str, key: str, context: dict | None = None, language: str = "en", user: User | None = None
+) -> dict:
+    """The columns of a notice as queue() writes it (for a person who has not turned its category off), for a
+    service that writes it by a statement of its own: held for a weekly digest or pending, and its unsubscribe
+    link where the category has one."""
+    category = category_of(kind)
     context = dict(context or {})
     if user is not None and category.optional:
         context["unsubscribe_url"] = unsubscribe_url(user, category)
     now = utcnow()
-    notice = Notice(
-        kind=kind,
-        recipient=recipient,
-        user_id=user.id if user is not None else None,
-        idempotency_key=key,
-        context=context,
-        language=language,
-        status="held" if wanted == WEEKLY else "pending",
-        attempts=0,
-        created_at=now,
-        relay_after=now + timedelta(seconds=current_app.config["NOTICE_RELAY_SECONDS"]),
-        **dict.fromkeys(("last_error", "claimed_at", "sent_at", "interrupted_at")),  # so none is read back
-    )
-    notice.id = _insert_once(notice)
-    if notice.id is None:  # written before (or by a concurrent transaction, now committed)
-        return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
-    make_transient_to_detached(notice)
-    db.session.add(notice)
-    if notice.status == "pending":
-        db.session.info.setdefault("notice_ids", []).append(notice.id)
-    return notice
+    weekly = user is not None and choice(user, category) == WEEKLY
+    return {
+        "kind": kind,
+        "recipient": recipient,
+        "user_id": user.id if user is not None else None,
+        "idempotency_key": key,
+        "context": context,
+        "language": language,
+        "status": "held" if weekly else "pending",
+        "attempts": 0,
+        "created_at": now,
+        "relay_after": now + timedelta(seconds=current_app.config["NOTICE_RELAY_SECONDS"]),
+    }
 
 
-def _insert_once(notice: Notice) -> int | None:
-    """One statement, whether or not the key is taken (INSERT ... ON CONFLICT DO NOTHING): the new row's id, or
-    None. Most notices are written by a transaction holding a lock others wait for, so every round trip counts."""
-    columns = ("kind", "recipient", "user_id", "idempotency_key", "context", "language", "status", "attempts")
-    values = {name: getattr(notice, name) for name in (*columns, "created_at", "relay_after")}
-    return db.session.execute(insert_unless_taken(Notice.__table__, ("idempotency_key",)), values).scalar()
+def hand_over(notice_id: int, status: str) -> None:
+    """After the commit, a pending notice's id goes to the worker (engage.notices.dispatch)."""
+    if status == "pending":
+        db.session.info.setdefault("notice_ids", []).append(notice_id)
 
 
 # People's choices -----------------------------------------------------------------------------------------
@@ -164,6 +173,6 @@ def retry(notice_id: int) -> Notice:
     db.session.execute(
         update(Notice).where(Notice.id == notice_id).values(status="pending", attempts=0, relay_after=utcnow())
     )
-    db.session.info.setdefault("notice_ids", []).append(notice_id)
+    hand_over(notice_id, "pending")
     db.session.flush()
     return notice
