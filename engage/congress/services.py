@@ -317,9 +317,13 @@ def _lock_and_count(congress_id: int) -> tuple[Row, bool]:
     return row, took
 
 
+def _on_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def _take_sqlite_write_lock(congress_id: int) -> bool:
     """On SQLite, take the database's write lock (the UPDATE) before the congress is read; False elsewhere."""
-    if db.session.get_bind().dialect.name != "sqlite":
+    if not _on_sqlite():
         return False
     db.session.execute(_SQLITE_WRITE_LOCK, {"congress_id": congress_id})
     return True
@@ -374,7 +378,7 @@ def register(
         "consent_to_contact": consent_to_contact,
         "created_at": utcnow(),
     }
-    write = _write_at_once if "registration_id" in locked._fields else _write_one_by_one
+    write = _write_one_by_one if _on_sqlite() else _write_at_once
     return write(locked, values, chosen)
 
 
