@@ -1,5 +1,6 @@
-"""A board's proposals per status, kept by the database with every change of a proposal's status or board whoever
-makes it (services, the demo loader, plain SQL), always equal to counting them; and what the queue shows."""
+"""A board's proposals per status, and per call to action and status, kept by the database with every change of a
+proposal's status, board or calls to action whoever makes it (services, the demo loader, plain SQL), always equal to
+counting them; and what the queue shows."""
 
 import re
 import threading
@@ -14,7 +15,7 @@ from engage.extensions import db
 from engage.partnership.models import Board
 from engage.proposals import moderation, statuses
 from engage.proposals import services as proposals
-from engage.proposals.models import BoardStatusCount, Proposal
+from engage.proposals.models import BoardCallToActionCount, BoardStatusCount, Proposal, ProposalPriority
 from engage.triage import services as triage
 
 
@@ -32,9 +33,25 @@ def kept() -> dict[tuple[int, str], int]:
     return {(row.board_id, row.status): row.proposals for row in db.session.scalars(query)}
 
 
+def counted_by_call_to_action() -> dict[tuple[int, int, str], int]:
+    query = (
+        db.select(Proposal.board_id, ProposalPriority.priority_id, Proposal.status, db.func.count())
+        .join(ProposalPriority, ProposalPriority.proposal_id == Proposal.id)
+        .where(Proposal.board_id.is_not(None))
+        .group_by(Proposal.board_id, ProposalPriority.priority_id, Proposal.status)
+    )
+    return {(board, priority, status): n for board, priority, status, n in db.session.execute(query)}
+
+
+def kept_by_call_to_action() -> dict[tuple[int, int, str], int]:
+    query = db.select(BoardCallToActionCount).where(BoardCallToActionCount.proposals != 0)
+    return {(row.board_id, row.priority_id, row.status): row.proposals for row in db.session.scalars(query)}
+
+
 def assert_kept():
     db.session.flush()
     assert kept() == counted()
+    assert kept_by_call_to_action() == counted_by_call_to_action()
 
 
 def board(slug: str) -> Board:
@@ -86,8 +103,30 @@ def test_counts_follow_the_demo_loader_plain_sql_and_a_rollback(app):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         assert_kept()
-        assert sum(kept().values()) > 10
+        assert sum(kept().values()) > 10 and sum(kept_by_call_to_action().values()) > 10
         health = board(HEALTH)
+        links = ProposalPriority.__table__
+        one, two, *_ = proposals.current_calls_to_action().values()
+        submitted = db.select(Proposal.id).where(Proposal.status == "submitted").limit(3).subquery()
+        db.session.execute(  # a call to action more for three proposals, then one less, then another instead
+            links.insert().from_select(
+                ["proposal_id", "priority_id", "position"],
+                db.select(submitted.c.id, db.literal(one.id), db.literal(9)).where(
+                    ~db.exists().where(links.c.proposal_id == submitted.c.id, links.c.priority_id == one.id)
+                ),
+            )
+        )
+        assert_kept()
+        db.session.execute(links.delete().where(links.c.priority_id == one.id, links.c.position == 9))
+        assert_kept()
+        other = links.alias("other")
+        db.session.execute(
+            links.update()
+            .where(links.c.priority_id == two.id)
+            .where(~db.exists().where(other.c.proposal_id == links.c.proposal_id, other.c.priority_id == one.id))
+            .values(priority_id=one.id)
+        )
+        assert_kept()
         db.session.execute(db.update(Proposal).where(Proposal.status == "submitted").values(status="under_review"))
         assert_kept()
         db.session.execute(db.update(Proposal).values(board_id=health.id))  # every proposal to one board

@@ -37,12 +37,15 @@ def sign_in(new_browser, email):
     return person
 
 
-def make_proposal(app, title="Free swimming for carers", call=2, author="resident@example.org", days_ago=0) -> str:
+def make_proposal(
+    app, title="Free swimming for carers", call=2, author="resident@example.org", days_ago=0, also=()
+) -> str:
+    """A submitted proposal, its primary call to action `call` (which decides its board) and `also` those."""
     with app.app_context():
         person = accounts.user_by_email(author)
         proposal = proposals.start_draft(person)
         proposals.edit(proposal, person, title=title, problem="A problem", idea="An idea", who_it_helps="Carers")
-        proposals.choose_calls_to_action(proposal, person, [call])
+        proposals.choose_calls_to_action(proposal, person, [call, *also])
         proposals.submit(proposal, person, now=utcnow() - timedelta(days=days_ago))
         db.session.commit()
         return proposal.reference
@@ -372,7 +375,7 @@ def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_b
 
 
 def test_a_filtered_queue_counts_up_to_a_cap_and_its_pages_follow_one_another(app, demo, new_browser, monkeypatch):
-    """Filtered by more than its status, the queue counts its matches up to a cap (or the page's depth); by its
+    """Filtered by a ward or an assignee, the queue counts its matches up to a cap (or the page's depth); by its
     status alone, it says exactly how many from the board's counters. Past the last page, it still counts."""
     monkeypatch.setattr(queue, "COUNT_CAP", 5)
     monkeypatch.setattr(queue, "PAGE_SIZE", 2)
@@ -384,10 +387,11 @@ def test_a_filtered_queue_counts_up_to_a_cap_and_its_pages_follow_one_another(ap
         heading = re.search(r'aria-live="polite">([^<]+)</h2>', html)[1]
         return heading, re.findall(r'id="select-([^"]+)"', html), 'rel="next"' in html
 
-    assert page("call-to-action=2") == ("More than 5 proposals", made[:2], True)
-    assert page("call-to-action=2&page=3") == ("More than 6 proposals", made[4:6], True)
-    assert page("call-to-action=2&page=4") == ("8 proposals", made[6:], False)
-    assert page("call-to-action=2&page=9")[0] == "8 proposals"
+    assert page("ward=borough-wide") == ("More than 5 proposals", made[:2], True)
+    assert page("ward=borough-wide&page=3") == ("More than 6 proposals", made[4:6], True)
+    assert page("ward=borough-wide&page=4") == ("8 proposals", made[6:], False)
+    assert page("ward=borough-wide&page=9")[0] == "8 proposals"
+    assert page("assignee=none&call-to-action=2")[0] == "More than 5 proposals"
     assert page("call-to-action=0")[0] == "0 proposals"  # no such call to action: nothing, not everything
     assert page("")[0] == "8 proposals"
 
@@ -397,14 +401,27 @@ def test_a_filtered_queue_counts_up_to_a_cap_and_its_pages_follow_one_another(ap
         found = re.search(f'href="([^"]+)" rel="{rel}"', html)
         return found and found[1].replace("&amp;", "&")
 
-    address, listed, pages = f"/workspace/{HEALTH}/?call-to-action=2", [], 0
+    address, listed, pages = f"/workspace/{HEALTH}/?ward=borough-wide", [], 0
     while address:
         html = member.get(address).get_data(as_text=True)
         pages += 1
         listed += re.findall(r'id="select-([^"]+)"', html)
-        assert link(html, "prev") == (f"/workspace/{HEALTH}/?call-to-action=2&page={pages - 1}" if pages > 1 else None)
+        assert link(html, "prev") == (f"/workspace/{HEALTH}/?ward=borough-wide&page={pages - 1}" if pages > 1 else None)
         address = link(html, "next")
     assert (listed, pages) == (made, 4)
+
+
+def every_page(person, query: str) -> tuple[set[str], list[str], int]:
+    """The queue's pages for a query, from the first until one without a "Next" link: their headings, the references
+    they list in order, and how many pages."""
+    headings, listed, number = set(), [], 0
+    while True:
+        number += 1
+        html = person.get(f"/workspace/{HEALTH}/?{query}&page={number}").get_data(as_text=True)
+        headings.add(re.search(r'aria-live="polite">([^<]+)</h2>', html)[1])
+        listed += re.findall(r'id="select-([^"]+)"', html)
+        if 'rel="next"' not in html:
+            return headings, listed, number
 
 
 def test_a_queue_filtered_by_age_alone_says_exactly_how_many_however_many_and_pages_through_them(
@@ -428,23 +445,45 @@ def test_a_queue_filtered_by_age_alone_says_exactly_how_many_however_many_and_pa
         db.session.commit()
     browser = sign_in(new_browser, "member@example.org")
 
-    def pages(query):
-        headings, listed, number = set(), [], 0
-        while True:
-            number += 1
-            html = browser.get(f"/workspace/{HEALTH}/?{query}&page={number}").get_data(as_text=True)
-            headings.add(re.search(r'aria-live="polite">([^<]+)</h2>', html)[1])
-            listed += re.findall(r'id="select-([^"]+)"', html)
-            if 'rel="next"' not in html:
-                return headings, listed, number
-
-    assert pages("age=older") == ({"8 proposals"}, old[::-1], 4)
-    assert pages("age=overdue&sort=supported") == ({"7 proposals"}, old[:0:-1], 4)
-    assert pages("status=under_review&age=older") == ({"1 proposal"}, old[:1], 1)
+    assert every_page(browser, "age=older") == ({"8 proposals"}, old[::-1], 4)
+    assert every_page(browser, "age=overdue&sort=supported") == ({"7 proposals"}, old[:0:-1], 4)
+    assert every_page(browser, "status=under_review&age=older") == ({"1 proposal"}, old[:1], 1)
     beyond = browser.get(f"/workspace/{HEALTH}/?age=overdue&page=9").get_data(as_text=True)
     assert 'aria-live="polite">7 proposals</h2>' in beyond and "No proposals match" in beyond
     # Filtered by more than that, the count stops at the cap, as before.
-    assert pages("age=older&ward=borough-wide")[0] == {"More than 5 proposals", "More than 6 proposals", "8 proposals"}
+    capped = {"More than 5 proposals", "More than 6 proposals", "8 proposals"}
+    assert every_page(browser, "age=older&ward=borough-wide")[0] == capped
+
+
+def test_a_queue_filtered_by_a_call_to_action_says_exactly_how_many_however_many_and_pages_through_them(
+    app, demo, new_browser, monkeypatch
+):
+    """Filtered by a call to action (with its status, and overdue or older), the queue counts its matches exactly
+    beyond the cap from the board's counters per call to action, which follow every decision: every page, past the
+    last too, says the same number, and the pages list that many, each once, in order."""
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    AGES = (70, 58, 46, 34, 5)  # days since each was sent: the last neither older than 4 weeks nor overdue
+    only_two = [make_proposal(app, f"Swimming {n}", days_ago=65 - n) for n in range(4)]
+    also_three = [make_proposal(app, f"Safe pools {n}", also=(3,), days_ago=days) for n, days in enumerate(AGES)]
+    make_proposal(app, "Street lights", call=3)  # in another board's queue
+    browser = sign_in(new_browser, "member@example.org")
+
+    assert every_page(browser, "call-to-action=3") == ({"5 proposals"}, also_three, 3)
+    assert every_page(browser, "call-to-action=2") == ({"9 proposals"}, also_three[:1] + only_two + also_three[1:], 5)
+    assert every_page(browser, "call-to-action=3&age=older") == ({"4 proposals"}, also_three[:4], 2)
+    assert every_page(browser, "call-to-action=3&age=overdue&sort=supported") == ({"4 proposals"}, also_three[:4], 2)
+    beyond = browser.get(f"/workspace/{HEALTH}/?call-to-action=3&page=9").get_data(as_text=True)
+    assert 'aria-live="polite">5 proposals</h2>' in beyond and "No proposals match" in beyond
+
+    decide(browser, also_three[0], "start-review", {"reason": "ok"})
+    decide(browser, also_three[1], "start-review", {"reason": "ok"})
+    decide(browser, also_three[1], "decline", {"reason": "Not for us.", "signpost": "Ask the council."})
+    assert every_page(browser, "call-to-action=3") == ({"4 proposals"}, also_three[:1] + also_three[2:], 2)
+    assert every_page(browser, "call-to-action=3&status=under_review")[:2] == ({"1 proposal"}, also_three[:1])
+    assert every_page(browser, "call-to-action=3&status=all")[:2] == ({"5 proposals"}, also_three)
+    waiting = also_three[2:4]  # on the board: not under review, nor declined
+    assert every_page(browser, "call-to-action=3&age=overdue")[:2] == ({"2 proposals"}, waiting)
 
 
 @pytest.mark.postgres

@@ -108,6 +108,17 @@ class BoardStatusCount(db.Model):
     proposals: Mapped[int] = mapped_column(default=0)
 
 
+class BoardCallToActionCount(db.Model):
+    """How many of a board's proposals mapped to a call to action are in a status (a proposal counts once under each
+    of its calls to action). Kept by the database's triggers on proposal (migration f6b8d0a2c4e7) as BoardStatusCount
+    is: a board's queue filtered by a call to action reads it instead of counting. The app never writes it."""
+
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(30), primary_key=True)
+    proposals: Mapped[int] = mapped_column(default=0)
+
+
 class ProposalPriority(db.Model):
     """A call to action a proposal is mapped to; position 0 is the primary one, which decides the board."""
 

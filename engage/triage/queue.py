@@ -27,7 +27,13 @@ from engage.i18n import ngettext
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Ward
 from engage.proposals import statuses
-from engage.proposals.models import BoardStatusCount, Proposal, call_to_action_ids, listed
+from engage.proposals.models import (
+    BoardCallToActionCount,
+    BoardStatusCount,
+    Proposal,
+    call_to_action_ids,
+    listed,
+)
 from engage.statements import contains, equals, given, state_of
 
 PAGE_SIZE = 25
@@ -123,6 +129,7 @@ class Queue:
 COUNT_CAP = 1000
 PROPOSAL, WARD, USER = Proposal.__table__, Ward.__table__, User.__table__
 ASSIGNEE, COUNT = USER.alias("assignee"), BoardStatusCount.__table__
+CALL_COUNT = BoardCallToActionCount.__table__
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,7 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
     values = {
         "board_id": board.id,
         "statuses": list(_statuses(filters)),
+        "priority_id": priority.id if priority else None,
         "priority_listed": listed(priority.id) if priority else None,
         "ward_id": ward_id,
         "assignee_id": assignee_id,
@@ -231,11 +239,12 @@ def _statuses(filters: Filters) -> tuple[str, ...]:
 
 
 def _count(filters: Filters) -> str:
-    """How a request's matches are counted. Filtered by its status alone: "kept", the board's counters per status
-    added up. By its status and a time before which they were submitted (overdue, older): "kept less since", those
-    counters less the proposals submitted since then (a few days' or weeks' worth, however long the queue). Filtered
-    otherwise: "capped", the matches counted up to a cap (COUNT_CAP)."""
-    if filters.call_to_action is not None or filters.ward or filters.assignee:
+    """How a request's matches are counted. Filtered by its status (and a call to action) alone: "kept", the board's
+    counters per status (for that call to action) added up. By those and a time before which they were submitted
+    (overdue, older): "kept less since", those counters less the proposals submitted since then (a few days' or
+    weeks' worth, however long the queue). Filtered otherwise: "capped", the matches counted up to a cap
+    (COUNT_CAP)."""
+    if filters.ward or filters.assignee:
         return "capped"
     return {"": "kept", "overdue": "kept less since", "older": "kept less since"}.get(filters.age, "capped")
 
@@ -246,13 +255,16 @@ def _counted_statuses(filters: Filters) -> tuple[str, ...]:
     return tuple(status for status in shown if status in WAITING) if filters.age == "overdue" else shown
 
 
-# The board's counters as one column, "status:proposals" joined by commas (string_agg on PostgreSQL, group_concat on
-# SQLite), so the page's rows bring them.
-COUNTS = (
-    select(func.aggregate_strings(COUNT.c.status + literal_column("':'") + cast(COUNT.c.proposals, String), ","))
-    .where(COUNT.c.board_id == given("board_id"))
-    .scalar_subquery()
-)
+def _counters(table, *where) -> Select:
+    """A board's counters as one column, "status:proposals" joined by commas (string_agg on PostgreSQL, group_concat
+    on SQLite), so the page's rows bring them."""
+    text = table.c.status + literal_column("':'") + cast(table.c.proposals, String)
+    return select(func.aggregate_strings(text, ",")).where(table.c.board_id == given("board_id"), *where)
+
+
+COUNTS = _counters(COUNT).scalar_subquery()
+# Those of the proposals mapped to the call to action filtered by.
+CALL_COUNTS = _counters(CALL_COUNT, CALL_COUNT.c.priority_id == given("priority_id")).scalar_subquery()
 # The people the board's proposals can be assigned to as one column, "id:name" joined by the record separator
 # (which no name typed into a form holds: engage.forms.clean_text), for the assignee filters.
 SEPARATOR = "\x1e"
@@ -280,15 +292,16 @@ _ROW = (
 @cache
 def _statements(shape: Shape) -> tuple[Select, Select]:
     """A shape's statements: one page's rows, each with the board's counters and what the count needs besides (see
-    _count: nothing, those submitted since the age filter's time, or how many match up to a cap); and those alone,
-    for when the page has no rows.
+    _count: the counters of the call to action filtered by, if any; nothing, or those submitted since the age
+    filter's time, or how many match up to a cap); and those alone, for when the page has no rows.
 
     Counted from the counters, the page's ids come from a walk of the queue's indexes skipping the earlier pages'
     rows. Otherwise the matches are found once: the first `cap` in the page's order (the page is always among them),
     counted and paged from that one set."""
     where, order = _conditions(shape), _order(PROPOSAL.c, shape.sort)
+    call_counts = counted = counting = null()
     if shape.count != "capped":
-        counted = counting = null()
+        call_counts = CALL_COUNTS if shape.call_to_action == "id" else call_counts
         if shape.count == "kept less since":
             since = _but_age_bounds(shape) + [PROPOSAL.c.submitted_at >= given("before")]
             counted = counting = select(func.count()).where(*since).scalar_subquery()
@@ -302,17 +315,17 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
         counting = select(func.count()).select_from(capped).scalar_subquery()
     ids = ids.limit(given("size", Integer)).offset(given("skip", Integer)).subquery()
     page = (
-        select(*_ROW, COUNTS, MEMBERS, counted)
+        select(*_ROW, COUNTS, MEMBERS, call_counts, counted)
         .select_from(PROPOSAL.join(ids, ids.c.id == PROPOSAL.c.id))
         .outerjoin(WARD, WARD.c.id == PROPOSAL.c.ward_id)
         .outerjoin(ASSIGNEE, ASSIGNEE.c.id == PROPOSAL.c.assignee_id)
         .order_by(*order)
     )
-    return page, select(COUNTS, MEMBERS, counting)
+    return page, select(COUNTS, MEMBERS, call_counts, counting)
 
 
 def _counts(counters: str | None) -> dict[str, int]:
-    """COUNTS' text as the board's proposals per shown status."""
+    """COUNTS' (or CALL_COUNTS') text as the board's proposals per shown status."""
     pairs = (pair.split(":") for pair in counters.split(",")) if counters else ()
     return {status: 0 for status in SHOWN} | {status: int(n) for status, n in pairs if status in SHOWN}
 
@@ -338,10 +351,11 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     values.update(cap=cap + 1, size=PAGE_SIZE, skip=(filters.page - 1) * PAGE_SIZE)
     connection = db.session.connection()
     found = connection.execute(page, values).all()
-    counters, members, matched = found[0][-3:] if found else connection.execute(counting, values).one()
+    counters, members, call_counters, matched = found[0][-4:] if found else connection.execute(counting, values).one()
     counts = _counts(counters)
     if shape.count != "capped":
-        total, more = sum(counts[status] for status in _counted_statuses(filters)) - (matched or 0), False
+        kept = _counts(call_counters) if filters.call_to_action is not None else counts
+        total, more = sum(kept[status] for status in _counted_statuses(filters)) - (matched or 0), False
     else:
         total, more = min(matched, cap), matched > cap
     known = partnership.structure()
