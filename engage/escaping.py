@@ -1,6 +1,7 @@
 """How a page writes {{ value }}: escaped exactly as Jinja and MarkupSafe escape it, without the Markup each escape()
 wraps its result in only for the page to join it into a string at once. A list or queue page writes hundreds of
-values, and that wrapping (two Python calls for each) cost a board's queue about a tenth of its time."""
+values, and that wrapping (two Python calls for each) cost a board's queue about a tenth of its time. And how it
+hands them on: each run of text and values between two tags joined into one string, not yielded piece by piece."""
 
 from flask.templating import Environment
 from jinja2.compiler import CodeGenerator
@@ -26,7 +27,25 @@ def written(value) -> str:
 class WritingCodeGenerator(CodeGenerator):
     """Jinja's code generator, writing autoescaped values with written() instead of escape(). Only a template's
     output goes through it (joined into the page, or into a block's Markup), never a value the template computes
-    with; output whose escaping is decided while rendering ({% autoescape %} with a variable) stays Jinja's."""
+    with; output whose escaping is decided while rendering ({% autoescape %} with a variable) stays Jinja's.
+
+    A run of output (text and {{ values }} up to the next tag) is written into a list of its own and yielded as one
+    string, as Jinja writes it inside a block it buffers: Jinja yields each piece, and each yield passes up through
+    the page's, its layout's and the join's generators (a board's queue: some 900 a page, 0.45 M instructions of
+    its 9.9 M). The page is the same text; only the pieces it is streamed in are fewer and larger."""
+
+    def visit_Output(self, node, frame) -> None:
+        if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:
+            super().visit_Output(node, frame)
+            return
+        run = self.temporary_identifier()
+        self.writeline(f"{run} = []")
+        frame.buffer = run
+        try:
+            super().visit_Output(node, frame)
+        finally:
+            frame.buffer = None
+        self.writeline(f"yield environment.joined({run})")
 
     def _output_child_pre(self, node, frame, finalize) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -40,3 +59,4 @@ class WritingCodeGenerator(CodeGenerator):
 class PageEnvironment(Environment):
     code_generator_class = WritingCodeGenerator
     written = staticmethod(written)
+    joined = staticmethod("".join)

@@ -82,3 +82,33 @@ def test_translated_words_escape_what_is_put_in_them_on_pages_and_not_in_plain_t
     with app.test_request_context("/"):
         assert app.jinja_env.from_string(page).render(VALUES) == f"<p>Dear {escape(HOSTILE)},1</p>"
         assert app.jinja_env.from_string(text).render(VALUES) == f"Dear {HOSTILE},"
+
+
+LAYOUT = {
+    "layout.html": "<html>{% block head %}<title>{{ title }}</title>{% endblock %}"
+    "<body>{% block body %}{% endblock %}{% include 'footer.html' %}</body></html>",
+    "footer.html": "<footer>{{ hostile }} {% for value in many %}{{ loop.index }}:{{ value }} {% endfor %}</footer>",
+    "macros.html": "{% macro row(value, n) %}<tr><td>{{ n }}</td><td>{{ value }}</td></tr>{% endmacro %}",
+    "page.html": "Before the layout {{ hostile }}{% extends 'layout.html' %}{% from 'macros.html' import row %}"
+    '{% block head %}{{ super() }}<meta content="{{ hostile }}">{% endblock %}'
+    "{% block body %}<h1>{{ title }} ({{ number }})</h1>{% for value in many %}{% if loop.first %}<table>{% endif %}"
+    "{{ row(value, loop.index) }}<tr><td>{{ value }}</td><td>{{ markup }}{{ nothing }}</td></tr>"
+    "{% if loop.last %}</table>{% endif %}{% else %}<p>None</p>{% endfor %}{% endblock %}",
+}
+
+
+def test_a_page_with_a_layout_blocks_loops_macros_and_includes_is_the_page_jinja_writes_in_fewer_pieces(app):
+    """Each run of text and values between two tags is handed on as one string: the same page as Jinja's, in fewer
+    and larger pieces (each piece yielded costs a pass through every template and the join above it)."""
+    from jinja2 import DictLoader
+
+    ours, stock = (
+        PageEnvironment(app, autoescape=True, loader=DictLoader(LAYOUT)),
+        Environment(autoescape=True, loader=DictLoader(LAYOUT)),
+    )
+    values = {**VALUES, "title": HOSTILE}
+    page = ours.get_template("page.html")
+    assert page.render(values) == stock.get_template("page.html").render(values)
+    assert "<td>3</td><td>7</td>" in page.render(values) and "<script>" not in page.render(values)
+    pieces = len(list(page.generate(values)))
+    assert pieces < len(list(stock.get_template("page.html").generate(values))) / 2

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -23,7 +23,7 @@ from engage.accounts.models import BOARD_ROLES, User
 from engage.accounts.policy import board_people
 from engage.extensions import db
 from engage.i18n import gettext as _
-from engage.i18n import ngettext
+from engage.i18n import language, ngettext
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Ward
 from engage.proposals import statuses
@@ -387,7 +387,8 @@ def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
     prefix = link(rows[0].reference).removesuffix(rows[0].reference) if rows else ""
     select, call, borough = _("Select %(reference)s"), _("Call to action %(number)s"), _("The whole borough")
     overdue, nobody = _("Overdue"), _("Nobody")
-    days = {n: ngettext("%(num)s working day", "%(num)s working days", n) for n in {row.waited for row in rows}}
+    in_force = language()
+    days = {n: _working_days(in_force, n) for n in {row.waited for row in rows}}
     return [
         Line(
             row.reference,
@@ -407,6 +408,13 @@ def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
         )
         for row in rows
     ]
+
+
+@lru_cache(maxsize=4096)
+def _working_days(language: str, n: int) -> str:
+    """'n working days' in a language, that language's being the one in force, kept per process: a page sorted by
+    support or age has a different wait on nearly every row, each a plural to look up and fill in."""
+    return ngettext("%(num)s working day", "%(num)s working days", n)
 
 
 def filter_options(filters: Filters, members, known: partnership.Structure, language: str) -> dict[str, Markup]:
