@@ -1,7 +1,9 @@
 """What the lists' statements share: they are built once per process for each shape of filters (building one cost
 more than running it), and take their values at each run."""
 
-from sqlalchemy import BindParameter, bindparam, false
+from sqlalchemy import BindParameter, Integer, bindparam, false, func, literal_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
 
 # A statement run with this option is planned for its own values at every run, never prepared: a person's words (a
 # rare word and a common one need plans of their own, and once psycopg prepares a statement PostgreSQL may serve
@@ -30,8 +32,22 @@ def equals(column, state: str | None, name: str, *, ours: bool = True):
 
 
 def contains(column, state: str | None, name: str, *, ours: bool = True):
-    """As equals, for a value that is part of the column's text: column LIKE '%' || the value || '%'."""
-    return _filter(state, column.contains(given(name, ours=ours)))
+    """As equals, for a value that is part of the column's text: strpos(column, the value) > 0. (PostgreSQL checks
+    it for each row a walk of an index reads, the call to action filters' thousands: strpos takes two thirds of the
+    time LIKE '%' || the value || '%' takes, and that was more than the walk itself.)"""
+    return _filter(state, func.strpos(column, given(name, column.type, ours=ours)) > literal_column("0"))
+
+
+class strpos(GenericFunction):  # noqa: N801 (named as the SQL function, which func.strpos finds)
+    """strpos(text, part): where part starts in text, counted from 1, or 0 when it is not there."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(strpos, "sqlite")
+def _instr(element, compiler, **kw) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"  # SQLite's name for it
 
 
 def _filter(state: str | None, condition):
