@@ -301,7 +301,8 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
     where, order = _conditions(shape), _order(PROPOSAL.c, shape.sort)
     call_counts = counted = counting = null()
     if shape.count != "capped":
-        call_counts = CALL_COUNTS if shape.call_to_action == "id" else call_counts
+        if shape.call_to_action == "id":
+            call_counts = CALL_COUNTS
         if shape.count == "kept less since":
             since = _but_age_bounds(shape) + [PROPOSAL.c.submitted_at >= given("before")]
             counted = counting = select(func.count()).where(*since).scalar_subquery()
@@ -354,7 +355,7 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     counters, members, call_counters, matched = found[0][-4:] if found else connection.execute(counting, values).one()
     counts = _counts(counters)
     if shape.count != "capped":
-        kept = _counts(call_counters) if filters.call_to_action is not None else counts
+        kept = counts if shape.call_to_action is None else _counts(call_counters)
         total, more = sum(kept[status] for status in _counted_statuses(filters)) - (matched or 0), False
     else:
         total, more = min(matched, cap), matched > cap
