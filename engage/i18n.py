@@ -13,6 +13,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from engage.escaping import ascii_html
 from engage.extensions import babel
 
 COOKIE = "lang"
@@ -126,6 +127,8 @@ def _functions(translations=None) -> tuple:
 
 
 def init_app(app: Flask) -> None:
+    # Each language's name in its own script, as the switcher on every page writes it (engage.escaping.AsciiText).
+    names = {code: ascii_html(name) for code, name in app.config["LANGUAGES"].items()}
     babel.init_app(app, locale_selector=select_locale)
     page_gettext, page_ngettext = _functions()
     app.jinja_env.globals.update(_=page_gettext, gettext=page_gettext, ngettext=page_ngettext)
@@ -154,7 +157,7 @@ def init_app(app: Flask) -> None:
             "gettext": page_gettext,
             "ngettext": page_ngettext,
             "lang": lang,
-            "languages": app.config["LANGUAGES"],
+            "languages": names,
             "tr": lambda row, field: row.localised(field, lang),
             "csp_nonce": getattr(g, "csp_nonce", ""),
         }

@@ -3,6 +3,7 @@
 
 import threading
 import time
+from html import unescape
 
 import pytest
 from support import DATABASE_URL, need
@@ -133,7 +134,7 @@ def test_the_lists_filter_and_show_the_calls_to_action_from_the_column(app, brow
     public = browser.get("/proposals/?call-to-action=3").get_data(as_text=True)
     assert "Benches" in public and "Swimming" not in public
     member = sign_in(new_browser, "member@example.org")
-    queue = member.get(f"/workspace/{HEALTH}/?call-to-action=3").get_data(as_text=True)
+    queue = unescape(member.get(f"/workspace/{HEALTH}/?call-to-action=3").get_data(as_text=True))
     assert f"{reference} · Call to action 2 · The whole borough" in queue and "Swimming" not in queue
 
 

@@ -112,3 +112,31 @@ def test_a_page_with_a_layout_blocks_loops_macros_and_includes_is_the_page_jinja
     assert "<td>3</td><td>7</td>" in page.render(values) and "<script>" not in page.render(values)
     pieces = len(list(page.generate(values)))
     assert pieces < len(list(stock.get_template("page.html").generate(values))) / 2
+
+
+PAGES = {
+    "page.html": "<title>{{ title }} – Tower Hamlets</title><p>{{ hostile }} · {{ markup }} © {{ number }}</p>",
+    "notice.txt": "{% autoescape false %}{{ title }} – Tower Hamlets · ©{% endautoescape %}",
+}
+
+
+def test_a_page_writes_its_own_text_in_ascii_and_values_as_they_are(app):
+    """A page template's own characters outside ASCII are written as character references (the page shows them the
+    same); values, Bengali among them, are written as they are; a plain-text notice keeps its characters."""
+    from html import unescape
+
+    from jinja2 import DictLoader
+
+    ours, stock = (
+        PageEnvironment(app, autoescape=True, loader=DictLoader(PAGES)),
+        Environment(autoescape=True, loader=DictLoader(PAGES)),
+    )
+    values = {**VALUES, "title": "Queue"}
+    page = ours.get_template("page.html").render(values)
+    assert page.isascii() is False  # the hostile value's Bengali, as written
+    assert page.replace(escape(HOSTILE), "").isascii()
+    assert "Queue &#8211; Tower Hamlets" in page and "&#183;" in page and "&#169; 42" in page
+    assert unescape(page) == unescape(stock.get_template("page.html").render(values))
+    english = ours.get_template("page.html").render({**values, "hostile": "Benches"})
+    assert english.isascii()  # joined and sent as it is
+    assert ours.get_template("notice.txt").render(values) == "Queue – Tower Hamlets · ©"

@@ -2,6 +2,7 @@
 public pages and the calendar feed."""
 
 from datetime import date, time, timedelta
+from html import unescape
 
 import pytest
 from support import csrf_token
@@ -264,7 +265,7 @@ def test_the_chair_runs_a_meeting_through_the_workspace(app, demo, new_browser):
     assert chair.submit(f"{url}/items/new", {"title": HOSTILE, "paper": "Paper text"}).status_code == 302
     assert chair.submit(f"{url}/items/new", {"title": "Second", "paper": ""}).status_code == 302
     page = chair.get(url).get_data(as_text=True)
-    assert HOSTILE not in page and "&lt;script&gt;" in page and "18:00 – 19:30" in page
+    assert HOSTILE not in page and "&lt;script&gt;" in page and "18:00 – 19:30" in unescape(page)
     with app.app_context():
         second = db.session.scalar(db.select(AgendaItem).filter_by(title="Second"))
         hostile = db.session.scalar(db.select(AgendaItem).filter_by(title=HOSTILE))

@@ -499,12 +499,14 @@ def test_the_index_of_open_proposals_holds_the_queues_open_statuses(app):
 def test_each_row_says_its_words_in_the_pages_language_and_links_to_its_proposal(app, demo, new_browser):
     old, new = make_proposal(app, "Old idea", days_ago=30), make_proposal(app, "New idea")
     member = sign_in(new_browser, "member@example.org")
-    english = member.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    written = member.get(f"/workspace/{HEALTH}/").get_data(as_text=True)
+    assert written.isascii()  # its "·", "–" and "বাংলা" as character references: joined and sent as it is
+    english = html.unescape(written)
     for reference in (old, new):
         assert f'href="/workspace/{HEALTH}/proposals/{reference}"' in english
         assert f"Select {reference}" in english and f"{reference} · Call to action 2 · The whole borough" in english
     assert "0 working days" in english and "Nobody</td>" in english and english.count(">Overdue<") == 1
-    bengali = member.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True)
+    bengali = html.unescape(member.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True))
     assert f"{new} · পদক্ষেপের আহ্বান 2 · পুরো বারা" in bengali and f"{old} বাছাই করুন" in bengali
     assert "0 কার্যদিবস" in bengali and "working day" not in bengali  # the waits of the English page, in Bengali
     assert "কেউ নন</td>" in bengali and ">সময় পেরিয়ে গেছে<" in bengali

@@ -373,7 +373,8 @@ class Line(NamedTuple):
     reference: str
     link: str
     title: str
-    about: str  # its reference, primary call to action and ward
+    call_to_action: str  # "Call to action 3", or "" for none
+    ward: str  # its ward's name, or the whole borough
     status: str
     waited: str
     overdue: str  # "Overdue", or "" for a proposal still within the board's target
@@ -395,11 +396,8 @@ def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
             row.reference,
             prefix + row.reference,
             row.title,
-            " · ".join(
-                [row.reference]
-                + ([call % {"number": row.call_to_action}] if row.call_to_action else [])
-                + [row.ward or borough]
-            ),
+            call % {"number": row.call_to_action} if row.call_to_action else "",
+            row.ward or borough,
             row.status,
             days[row.waited],
             overdue if row.overdue else "",
