@@ -42,6 +42,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         # does: frozen, the collector's full collections stop walking them, which took ~100 ms on whichever request
         # set one off (Python's advice for processes that serve after a long start-up).
         gc.freeze()
+        # A young collection after 20,000 new objects, not 700: a page makes thousands, and each collection walked
+        # those of the request still alive (1.4 % of a board's queue page). Garbage in cycles waits a little longer.
+        gc.set_threshold(20_000, 10, 10)
     return app
 
 
