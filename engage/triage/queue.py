@@ -34,7 +34,7 @@ from engage.proposals.models import (
     call_to_action_ids,
     listed,
 )
-from engage.statements import contains, equals, given, state_of
+from engage.statements import contains, equals, given, rows, state_of
 
 PAGE_SIZE = 25
 # Waiting on the board; the rest of a board's proposals are finished (or with the author, or with PEG).
@@ -351,8 +351,8 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     cap = max(COUNT_CAP, filters.page * PAGE_SIZE)
     values.update(cap=cap + 1, size=PAGE_SIZE, skip=(filters.page - 1) * PAGE_SIZE)
     connection = db.session.connection()
-    found = connection.execute(page, values).all()
-    counters, members, call_counters, matched = found[0][-4:] if found else connection.execute(counting, values).one()
+    found = rows(connection, page, values)
+    counters, members, call_counters, matched = found[0][-4:] if found else rows(connection, counting, values)[0]
     counts = _counts(counters)
     if shape.count != "capped":
         kept = counts if shape.call_to_action is None else _counts(call_counters)
@@ -360,11 +360,11 @@ def load(board: Board, filters: Filters, today: date, viewer_id: int) -> Queue:
     else:
         total, more = min(matched, cap), matched > cap
     known = partnership.structure()
-    rows = [Row(*row[:9], _primary(row[9], known)) for row in found]
-    for row in rows:
+    shown = [Row(*row[:9], _primary(row[9], known)) for row in found]
+    for row in shown:
         row.waited = working_days(row.submitted_at.date(), today)
         row.overdue = row.status in WAITING and row.waited >= board.acknowledgement_days
-    return Queue(rows=rows, counts=counts, total=total, more=more, filters=filters, members=_members(members))
+    return Queue(rows=shown, counts=counts, total=total, more=more, filters=filters, members=_members(members))
 
 
 class Line(NamedTuple):
