@@ -22,6 +22,7 @@ HAND_MADE = {
     "ix_proposal_board_status_age",
     "ix_proposal_board_supported",
     "ix_proposal_board_open",
+    "ix_queued_call_to_action_open",
     "ix_proposal_search_document",
     "search_document",  # proposal's generated full-text column, PostgreSQL only
 }

@@ -1,10 +1,12 @@
 """A board's proposals per status, and per call to action and status, kept by the database with every change of a
 proposal's status, board or calls to action whoever makes it (services, the demo loader, plain SQL), always equal to
-counting them; and what the queue shows."""
+counting them; so is each proposal's entry for each of its calls to action, as a queue filtered by one walks them;
+and what the queue shows."""
 
 import re
 import threading
 import time
+from datetime import datetime
 
 import pytest
 from support import DATABASE_URL, need
@@ -15,7 +17,13 @@ from engage.extensions import db
 from engage.partnership.models import Board
 from engage.proposals import moderation, statuses
 from engage.proposals import services as proposals
-from engage.proposals.models import BoardCallToActionCount, BoardStatusCount, Proposal, ProposalPriority
+from engage.proposals.models import (
+    BoardCallToActionCount,
+    BoardStatusCount,
+    Proposal,
+    ProposalPriority,
+    QueuedCallToAction,
+)
 from engage.triage import services as triage
 
 
@@ -48,10 +56,24 @@ def kept_by_call_to_action() -> dict[tuple[int, int, str], int]:
     return {(row.board_id, row.priority_id, row.status): row.proposals for row in db.session.scalars(query)}
 
 
+def entries() -> set[tuple]:
+    """Each proposal with a board once for each of its calls to action, from the links."""
+    query = db.select(
+        Proposal.id, ProposalPriority.priority_id, Proposal.board_id, Proposal.status, Proposal.submitted_at
+    ).join(ProposalPriority, ProposalPriority.proposal_id == Proposal.id)
+    return set(db.session.execute(query.where(Proposal.board_id.is_not(None))).all())
+
+
+def kept_entries() -> set[tuple]:
+    table = QueuedCallToAction.__table__
+    return set(db.session.execute(db.select(*table.c)).all())
+
+
 def assert_kept():
     db.session.flush()
     assert kept() == counted()
     assert kept_by_call_to_action() == counted_by_call_to_action()
+    assert kept_entries() == entries()
 
 
 def board(slug: str) -> Board:
@@ -103,7 +125,7 @@ def test_counts_follow_the_demo_loader_plain_sql_and_a_rollback(app):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         assert_kept()
-        assert sum(kept().values()) > 10 and sum(kept_by_call_to_action().values()) > 10
+        assert sum(kept().values()) > 10 and sum(kept_by_call_to_action().values()) > 10 and len(kept_entries()) > 10
         health = board(HEALTH)
         links = ProposalPriority.__table__
         one, two, *_ = proposals.current_calls_to_action().values()
@@ -128,6 +150,8 @@ def test_counts_follow_the_demo_loader_plain_sql_and_a_rollback(app):
         )
         assert_kept()
         db.session.execute(db.update(Proposal).where(Proposal.status == "submitted").values(status="under_review"))
+        assert_kept()
+        db.session.execute(db.update(Proposal).where(Proposal.id % 2 == 0).values(submitted_at=datetime(2026, 1, 2)))
         assert_kept()
         db.session.execute(db.update(Proposal).values(board_id=health.id))  # every proposal to one board
         assert_kept()

@@ -473,6 +473,8 @@ def test_a_queue_filtered_by_a_call_to_action_says_exactly_how_many_however_many
     assert every_page(browser, "call-to-action=2") == ({"9 proposals"}, also_three[:1] + only_two + also_three[1:], 5)
     assert every_page(browser, "call-to-action=3&age=older") == ({"4 proposals"}, also_three[:4], 2)
     assert every_page(browser, "call-to-action=3&age=overdue&sort=supported") == ({"4 proposals"}, also_three[:4], 2)
+    assert every_page(browser, "call-to-action=3&sort=newest") == ({"5 proposals"}, also_three[::-1], 3)
+    assert every_page(browser, "call-to-action=3&ward=borough-wide")[1] == also_three  # with a ward: up to the cap
     beyond = browser.get(f"/workspace/{HEALTH}/?call-to-action=3&page=9").get_data(as_text=True)
     assert 'aria-live="polite">5 proposals</h2>' in beyond and "No proposals match" in beyond
 
@@ -487,12 +489,14 @@ def test_a_queue_filtered_by_a_call_to_action_says_exactly_how_many_however_many
 
 
 @pytest.mark.postgres
-def test_the_index_of_open_proposals_holds_the_queues_open_statuses(app):
-    """PostgreSQL's index of a board's open proposals (migration e5a7c9b1d3f6) serves the queue's "open" filter only
-    while its condition names the statuses engage.triage.queue.OPEN does."""
+@pytest.mark.parametrize("index", ["ix_proposal_board_open", "ix_queued_call_to_action_open"])
+def test_the_indexes_of_open_proposals_hold_the_queues_open_statuses(app, index):
+    """PostgreSQL's indexes of a board's open proposals (migration e5a7c9b1d3f6), and of their calls to action
+    (a3c5e7f9b1d4), serve the queue's "open" filter only while their condition names the statuses
+    engage.triage.queue.OPEN does."""
     need("database", DATABASE_URL)
     with app.app_context():
-        made = db.session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_proposal_board_open'"))
+        made = db.session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = :index"), {"index": index})
     assert sorted(re.findall(r"'(\w+)'", made)) == sorted(queue.OPEN)
 
 

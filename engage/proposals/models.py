@@ -119,6 +119,31 @@ class BoardCallToActionCount(db.Model):
     proposals: Mapped[int] = mapped_column(default=0)
 
 
+class QueuedCallToAction(db.Model):
+    """A proposal with a board, once for each of its calls to action, with what a board's queue filters it by and
+    sorts it by: kept by the database's triggers on proposal (migration a3c5e7f9b1d4) from its board, status,
+    submission time and calls to action, whoever changes them. A queue filtered by a call to action walks the board's
+    entries for it in the queue's order, reading only its matches (the board's proposals, walked instead, had each
+    one's calls to action checked). The app never writes it."""
+
+    __table_args__ = (
+        Index(
+            "ix_queued_call_to_action_queue",
+            "board_id",
+            "priority_id",
+            "submitted_at",
+            "proposal_id",
+            postgresql_include=["status"],
+        ),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id", ondelete="CASCADE"), primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(30))
+    submitted_at: Mapped[datetime | None]
+
+
 class ProposalPriority(db.Model):
     """A call to action a proposal is mapped to; position 0 is the primary one, which decides the board."""
 

@@ -31,6 +31,7 @@ from engage.proposals.models import (
     BoardCallToActionCount,
     BoardStatusCount,
     Proposal,
+    QueuedCallToAction,
     call_to_action_ids,
     listed,
 )
@@ -130,6 +131,12 @@ COUNT_CAP = 1000
 PROPOSAL, WARD, USER = Proposal.__table__, Ward.__table__, User.__table__
 ASSIGNEE, COUNT = USER.alias("assignee"), BoardStatusCount.__table__
 CALL_COUNT = BoardCallToActionCount.__table__
+QUEUED = QueuedCallToAction.__table__
+# A board's proposals mapped to a call to action as a queue filtered by it walks them: their entries for it in the
+# queue's order (QueuedCallToAction), their ids as "id".
+MAPPED = select(
+    QUEUED.c.proposal_id.label("id"), QUEUED.c.board_id, QUEUED.c.priority_id, QUEUED.c.status, QUEUED.c.submitted_at
+).subquery("mapped")
 
 
 @dataclass(frozen=True)
@@ -194,30 +201,40 @@ def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple
     return shape, values
 
 
+def _walked(shape: Shape):
+    """What a shape's matches are found in: filtered by a call to action and by nothing its entries lack, those
+    entries (MAPPED); otherwise the board's proposals, walked by their own indexes (by support, say), each one's calls
+    to action checked (joining the entries to the proposals to sort thousands of them by support took 10 ms)."""
+    simple = shape.call_to_action == "id" and not shape.ward and not shape.assignee and shape.sort != "supported"
+    return MAPPED if simple else PROPOSAL
+
+
 def _conditions(shape: Shape) -> list:
-    """The filters as plain conditions on proposal (no IN (subquery), so the planner can walk the board's queue
+    """The filters as plain conditions on what is walked (no IN (subquery), so the planner can walk the board's queue
     index in order and stop at the page)."""
     return _but_age_bounds(shape) + _submitted_within(shape)
 
 
 def _but_age_bounds(shape: Shape) -> list:
     """The filters' conditions but for the submission times an age filter keeps."""
-    c = PROPOSAL.c
+    walked = _walked(shape)
+    c = walked.c
     where = [c.board_id == given("board_id"), c.status.in_(given("statuses", expanding=True))]
+    if shape.age == "overdue":  # waiting on the board, besides submitted before a time (_age_bounds)
+        where.append(c.status.in_(given("waiting", expanding=True)))
+    if walked is MAPPED:
+        return [*where, c.priority_id == given("priority_id")]
     mapped = contains(c.call_to_action_ids, shape.call_to_action, "priority_listed")
     ward = c.ward_id.is_(None) if shape.ward == "borough-wide" else equals(c.ward_id, shape.ward, "ward_id")
     assignee = (
         c.assignee_id.is_(None) if shape.assignee == "none" else equals(c.assignee_id, shape.assignee, "assignee_id")
     )
-    where += [condition for condition in (mapped, ward, assignee) if condition is not None]
-    if shape.age == "overdue":
-        where.append(c.status.in_(given("waiting", expanding=True)))
-    return where
+    return where + [condition for condition in (mapped, ward, assignee) if condition is not None]
 
 
 def _submitted_within(shape: Shape) -> list:
     """The submission times an age filter keeps, as conditions (see _age_bounds)."""
-    submitted_at = PROPOSAL.c.submitted_at
+    submitted_at = _walked(shape).c.submitted_at
     before = [submitted_at < given("before")] if shape.age in ("overdue", "month", "older") else []
     return before + ([submitted_at >= given("since")] if shape.age in ("week", "month") else [])
 
@@ -298,21 +315,22 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
     Counted from the counters, the page's ids come from a walk of the queue's indexes skipping the earlier pages'
     rows. Otherwise the matches are found once: the first `cap` in the page's order (the page is always among them),
     counted and paged from that one set."""
-    where, order = _conditions(shape), _order(PROPOSAL.c, shape.sort)
+    walked = _walked(shape)
+    where, order = _conditions(shape), _order(walked.c, shape.sort)
     call_counts = counted = counting = null()
     if shape.count != "capped":
         if shape.call_to_action == "id":
             call_counts = CALL_COUNTS
         if shape.count == "kept less since":
-            since = _but_age_bounds(shape) + [PROPOSAL.c.submitted_at >= given("before")]
+            since = _but_age_bounds(shape) + [walked.c.submitted_at >= given("before")]
             counted = counting = select(func.count()).where(*since).scalar_subquery()
-        ids = select(PROPOSAL.c.id).where(*where).order_by(*order)
+        ids = select(walked.c.id).where(*where).order_by(*order)
     else:
-        ordered_by = [PROPOSAL.c[name] for name, _descending in ORDERS[shape.sort]]
+        ordered_by = [walked.c[name] for name, _descending in ORDERS[shape.sort]]
         matched = select(*ordered_by).where(*where).order_by(*order).limit(given("cap", Integer)).cte("matched")
         counted = select(func.count()).select_from(matched).scalar_subquery()
         ids = select(matched.c.id).order_by(*_order(matched.c, shape.sort))
-        capped = select(PROPOSAL.c.id).where(*where).limit(given("cap", Integer)).subquery()
+        capped = select(walked.c.id).where(*where).limit(given("cap", Integer)).subquery()
         counting = select(func.count()).select_from(capped).scalar_subquery()
     ids = ids.limit(given("size", Integer)).offset(given("skip", Integer)).subquery()
     page = (
@@ -320,7 +338,7 @@ def _statements(shape: Shape) -> tuple[Select, Select]:
         .select_from(PROPOSAL.join(ids, ids.c.id == PROPOSAL.c.id))
         .outerjoin(WARD, WARD.c.id == PROPOSAL.c.ward_id)
         .outerjoin(ASSIGNEE, ASSIGNEE.c.id == PROPOSAL.c.assignee_id)
-        .order_by(*order)
+        .order_by(*_order(PROPOSAL.c, shape.sort))
     )
     return page, select(COUNTS, MEMBERS, call_counts, counting)
 
