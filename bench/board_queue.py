@@ -58,7 +58,7 @@ def fill_the_queue(url: str) -> str:
         conn.commit()
     with psycopg.connect(serving.psycopg_url(url), autocommit=True, connect_timeout=10) as conn:
         # As autovacuum would have, after moving so many rows (and changing the board's counters as many times).
-        conn.execute("VACUUM ANALYZE proposal, board_status_count, board_call_to_action_count")
+        conn.execute("VACUUM ANALYZE proposal, board_status_count, board_call_to_action_count, queued_call_to_action")
     if queued[0] != QUEUE:
         raise SystemExit(f"only {queued[0]:,} open proposals to queue: load more (--proposals)")
     app = serving.engage_app(url)
