@@ -401,14 +401,14 @@ class Line(NamedTuple):
     select: str  # the checkbox's label for screen readers
 
 
-def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
+def lines(shown: list[Row], link: Callable[[str], str]) -> list[Line]:
     """The table's rows, each word translated once a page (not once a row); `link` gives a reference's address,
     asked once: the others differ from it only by their reference."""
-    prefix = link(rows[0].reference).removesuffix(rows[0].reference) if rows else ""
+    prefix = link(shown[0].reference).removesuffix(shown[0].reference) if shown else ""
     select, call, borough = _("Select %(reference)s"), _("Call to action %(number)s"), _("The whole borough")
     overdue, nobody = _("Overdue"), _("Nobody")
     in_force = language()
-    days = {n: _working_days(in_force, n) for n in {row.waited for row in rows}}
+    days = {n: _working_days(in_force, n) for n in {row.waited for row in shown}}
     return [
         Line(
             row.reference,
@@ -423,7 +423,7 @@ def lines(rows: list[Row], link: Callable[[str], str]) -> list[Line]:
             row.assignee or nobody,
             select % {"reference": row.reference},
         )
-        for row in rows
+        for row in shown
     ]
 
 
