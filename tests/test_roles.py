@@ -1,5 +1,7 @@
 """Roles and who may use which page: every protected route against every role."""
 
+from html import unescape
+
 import pytest
 from support import csrf_token
 
@@ -115,6 +117,28 @@ def test_a_role_given_or_taken_away_counts_from_the_next_request_of_a_session_al
         accounts.revoke(grant_id)
         db.session.commit()
     assert resident.get(workspace).status_code == 403
+
+
+def test_a_person_holding_several_roles_signs_in_with_each_of_them_once(app, demo, new_browser):
+    with app.app_context():
+        person = accounts.user_by_email(ROLE_ACCOUNTS["resident"])
+        accounts.grant(person, "board_member", "climate-partnership")
+        accounts.grant(person, "board_chair", "health-and-wellbeing-board")
+        accounts.grant(
+            person,
+            "partner_representative",
+            organisation_slug=db.session.scalars(db.select(Organisation.slug).order_by(Organisation.id)).first(),
+        )
+        db.session.commit()
+    resident = signed_in_as(new_browser, "resident")
+    for board in ("climate-partnership", "health-and-wellbeing-board"):
+        assert resident.get(f"/workspace/{board}/").status_code == 200
+    assert resident.get("/workspace/community-safety-partnership/").status_code == 403
+    page = unescape(resident.get("/account/").get_data(as_text=True))
+    roles = page.split(">Roles<", 1)[1].split("</ul>", 1)[0]
+    assert roles.count("Board member: Climate Partnership") == 1
+    assert roles.count("Board chair: Health and Wellbeing Board") == 1
+    assert roles.count("Partner representative: ") == 1
 
 
 def test_admin_search_finds_people_by_name_or_email_and_treats_wildcards_literally(app, demo, new_browser):

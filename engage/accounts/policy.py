@@ -7,29 +7,29 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
-from engage.accounts.models import BOARD_ROLES, RoleGrant, User
+from engage.accounts.models import BOARD_ROLES, Person, RoleGrant
 from engage.partnership import services as partnership
 
-Rule = Callable[[User], bool]
+Rule = Callable[[Person], bool]
 
 
-def has_role(user: User, role: str, board_id: int | None = None) -> bool:
+def has_role(user: Person, role: str, board_id: int | None = None) -> bool:
     return any(g.role == role and (board_id is None or g.board_id == board_id) for g in user.roles)
 
 
-def signed_in(user: User) -> bool:
+def signed_in(user: Person) -> bool:
     return True
 
 
-def admin(user: User) -> bool:
+def admin(user: Person) -> bool:
     return has_role(user, "admin")
 
 
-def secretariat(user: User) -> bool:
+def secretariat(user: Person) -> bool:
     return has_role(user, "secretariat") or admin(user)
 
 
-def acts_for(user: User, board_id: int) -> bool:
+def acts_for(user: Person, board_id: int) -> bool:
     """A board's own members, chairs and officers act in its workspace; the secretariat and admins on every board."""
     return secretariat(user) or any(g.role in BOARD_ROLES and g.board_id == board_id for g in user.roles)
 

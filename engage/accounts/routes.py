@@ -77,7 +77,7 @@ def verify(token: str):
 @requires(signed_in)
 def resend_verification():
     if ButtonForm().validate_on_submit() and current_user.email_verified_at is None:
-        accounts.send_verification(current_user)
+        accounts.send_verification(accounts.account(current_user))
         db.session.commit()
         flash(_("We have sent you a new link to confirm your email address."), "success")
     return redirect(url_for("accounts.account"))
@@ -147,7 +147,7 @@ def reset_password_token(token: str):
 @bp.get("/")
 @requires(signed_in)
 def account():
-    return render_template("accounts/account.html", resend_form=ButtonForm())
+    return render_template("accounts/account.html", person=accounts.account(current_user), resend_form=ButtonForm())
 
 
 @bp.route("/change-password", methods=["GET", "POST"])

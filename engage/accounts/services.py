@@ -9,9 +9,19 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import Select, bindparam, delete, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from engage.accounts.models import BOARD_ROLES, ROLES, AccountToken, RoleGrant, User, UserSession
+from engage.accounts.models import (
+    BOARD_ROLES,
+    ROLES,
+    AccountToken,
+    Grant,
+    Person,
+    RoleGrant,
+    SignedIn,
+    User,
+    UserSession,
+)
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
@@ -152,26 +162,40 @@ def start_session(user: User) -> str:
 
 @cache
 def _person_of_session() -> Select:
-    """The person a session's token belongs to, with their roles, in one statement. It runs on every signed-in
-    request, so it is built once per process (building it again cost more than running it) with the token's hash
-    bound at each run."""
+    """The person a session's token belongs to, a row for each of their roles (one row without roles), unless their
+    account is disabled. It runs on every signed-in request, so it is built once per process (building it again cost
+    more than running it) with the token's hash bound at each run."""
     return (
-        select(User)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.language,
+            User.email_verified_at,
+            RoleGrant.role,
+            RoleGrant.board_id,
+            RoleGrant.organisation_id,
+        )
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == bindparam("token_hash"))
-        .options(joinedload(User.roles))
+        .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+        .where(UserSession.token_hash == bindparam("token_hash"), User.disabled_at.is_(None))
     )
 
 
-def load_session(token: str) -> User | None:
+def load_session(token: str) -> SignedIn | None:
     """The signed-in person of this session token, or None once the session has ended (signed out, revoked, the
     password changed) or the account is disabled. Asked of the database on every request, never kept: ending a
     session takes effect at the next request."""
-    user = db.session.scalars(_person_of_session(), {"token_hash": _digest(token)}).unique().one_or_none()
-    if user is None or not user.is_active:
+    rows = db.session.execute(_person_of_session(), {"token_hash": _digest(token)}).all()
+    if not rows:
         return None
-    user.session_token = token
-    return user
+    roles = tuple(Grant(role, board, organisation) for *_, role, board, organisation in rows if role is not None)
+    return SignedIn(*rows[0][:5], roles=roles, session_token=token)
+
+
+def account(person: Person) -> User:
+    """The account of a signed-in person (or the account itself), for what changes it."""
+    return db.session.get(User, person.id)
 
 
 def end_session(token: str) -> None:
@@ -230,16 +254,18 @@ def _set_password(user: User, password: str) -> None:
     )
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(person: Person, current: str, new: str) -> None:
     """Change a password, ending every other session of the person."""
+    user = account(person)
     if not _matches(user.password_hash, current):
         raise DomainError(_l("Your current password is not correct"), field="current_password")
     _set_password(user, new)
-    end_other_sessions(user, keep_token=user.session_token)
+    end_other_sessions(user, keep_token=person.session_token)
     db.session.flush()
 
 
-def delete_account(user: User, password: str) -> None:
+def delete_account(person: Person, password: str) -> None:
+    user = account(person)
     if not _matches(user.password_hash, password):
         raise DomainError(_l("Your password is not correct"), field="password")
     db.session.delete(user)

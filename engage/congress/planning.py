@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from engage.accounts import services as accounts
-from engage.accounts.models import User
+from engage.accounts.models import Person
 from engage.audit import services as audit
 from engage.congress import services as congresses
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
@@ -52,7 +52,7 @@ def london_day(moment: datetime) -> date:
 
 
 def create_congress(
-    actor: User,
+    actor: Person,
     *,
     slug: str,
     title: str,
@@ -109,7 +109,7 @@ def _not_cancelled(congress: Congress) -> None:
 
 
 def add_workshop(
-    congress: Congress, actor: User, *, title: str, priority: Priority | None, starts: time, capacity: int
+    congress: Congress, actor: Person, *, title: str, priority: Priority | None, starts: time, capacity: int
 ) -> Workshop:
     """A workshop in the time slot that starts at `starts` (London time) on the day of the congress."""
     _not_cancelled(congress)
@@ -132,7 +132,7 @@ def add_workshop(
     return workshop
 
 
-def publish(congress: Congress, actor: User) -> None:
+def publish(congress: Congress, actor: Person) -> None:
     """Show a draft congress to everyone; people can register from the day registration opens."""
     if congress.state != "draft":
         raise DomainError(_l("Only a draft congress can be published."))
@@ -141,7 +141,7 @@ def publish(congress: Congress, actor: User) -> None:
     db.session.flush()
 
 
-def close_registration(congress: Congress, actor: User, now: datetime | None = None) -> None:
+def close_registration(congress: Congress, actor: Person, now: datetime | None = None) -> None:
     """Stop registration now, before the date set for it. Everyone already registered keeps their place."""
     now = now or utcnow()
     if congress.state != "published" or congress.closes_at <= now:
@@ -152,7 +152,7 @@ def close_registration(congress: Congress, actor: User, now: datetime | None = N
     db.session.flush()
 
 
-def cancel_congress(congress: Congress, actor: User, now: datetime | None = None) -> int:
+def cancel_congress(congress: Congress, actor: Person, now: datetime | None = None) -> int:
     """Call the congress off: every live registration is cancelled, no place is offered to anyone, and each
     registrant is told once (the notice's key is the registration's, so a retry never tells anyone twice).
     Returns how many people were told."""
@@ -201,7 +201,7 @@ def _tell_cancelled(congress: Congress, registration: Registration) -> None:
     )
 
 
-def register_for_someone(congress: Congress, actor: User, *, name: str, email: str, **choices) -> Registration:
+def register_for_someone(congress: Congress, actor: Person, *, name: str, email: str, **choices) -> Registration:
     """Register a person who asked by phone or in person, whether or not registration is open; they are told
     by email as if they had registered themselves."""
     _not_cancelled(congress)

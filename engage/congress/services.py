@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 
-from engage.accounts.models import User
+from engage.accounts.models import Person, User
 from engage.audit import services as audit
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
@@ -56,7 +56,7 @@ def create(
     opens_at: datetime,
     closes_at: datetime,
     workshops: list[dict],
-    actor: User | None = None,
+    actor: Person | None = None,
     state: str = "published",
 ) -> Congress:
     """A congress and its programme: workshops as dicts of title, priority (a Priority or None), starts_at, capacity."""
@@ -354,7 +354,7 @@ def register(
     needs: dict | None = None,
     priorities: list[int] = (),
     consent_to_contact: bool = False,
-    actor: User | None = None,
+    actor: Person | None = None,
 ) -> Registration:
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
@@ -565,7 +565,7 @@ def waiting_position(registration: Registration) -> int | None:
     return db.session.scalar(ahead) + 1
 
 
-def cancel(registration: Registration, actor: User | None = None) -> None:
+def cancel(registration: Registration, actor: Person | None = None) -> None:
     """Give up a place (or a place in the queue); the next person waiting is offered it."""
     congress = _lock(registration.congress_id)
     db.session.refresh(registration)
@@ -650,7 +650,7 @@ def expire_offers(now: datetime | None = None) -> int:
     return len(expired)
 
 
-def set_capacity(congress: Congress, capacity: int, actor: User) -> None:
+def set_capacity(congress: Congress, capacity: int, actor: Person) -> None:
     """Raise the capacity (people waiting are offered the new places, in order) or lower it, never below the
     places already given."""
     locked = _lock(congress.id)
@@ -665,7 +665,7 @@ def set_capacity(congress: Congress, capacity: int, actor: User) -> None:
     db.session.flush()
 
 
-def check_in(registration: Registration, actor: User) -> None:
+def check_in(registration: Registration, actor: Person) -> None:
     if registration.status != "confirmed":
         raise DomainError(_l("Only a confirmed registration can be checked in."))
     registration.checked_in_at = registration.checked_in_at or utcnow()
@@ -758,7 +758,7 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
-def move(congress: Congress, starts_at: datetime, ends_at: datetime, actor: User) -> int:
+def move(congress: Congress, starts_at: datetime, ends_at: datetime, actor: Person) -> int:
     """Change a congress's date and times; everyone registered is told once, with a new invitation."""
     locked = _lock(congress.id)
     if ends_at <= starts_at:

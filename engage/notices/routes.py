@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from engage.accounts import services as accounts
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
 from engage.errors import DomainError
@@ -23,12 +24,13 @@ bp = Blueprint("notices", __name__)
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @requires(signed_in)
 def preferences():
-    categories = notices.categories_for(current_user)
-    form = preferences_form(categories, {c.name: notices.choice(current_user, c) for c in categories})
+    person = accounts.account(current_user)
+    categories = notices.categories_for(person)
+    form = preferences_form(categories, {c.name: notices.choice(person, c) for c in categories})
     if form.validate_on_submit():
         for category in categories:
             if category.optional:
-                notices.set_choice(current_user, category.name, form[category.name].data)
+                notices.set_choice(person, category.name, form[category.name].data)
         db.session.commit()
         flash(_("Your notification choices have been saved."), "success")
         return redirect(url_for("notices.preferences"))

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
-from engage.accounts.models import User
+from engage.accounts.models import Person, User
 from engage.errors import DomainError
 from engage.extensions import db, insert_unless_taken, link_signer
 from engage.i18n import lazy_gettext as _l
@@ -85,7 +85,7 @@ def hand_over(notice_id: int, status: str) -> None:
 # People's choices -----------------------------------------------------------------------------------------
 
 
-def categories_for(user: User) -> list[Category]:
+def categories_for(user: Person) -> list[Category]:
     """The categories a person sees on their preferences page."""
     board_member = any(g.board_id is not None for g in user.roles)
     return [c for c in CATEGORIES.values() if board_member or not c.for_board_members]

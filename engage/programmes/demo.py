@@ -4,7 +4,7 @@ nothing to a programme that already has items."""
 
 from datetime import date, timedelta
 
-from engage.accounts.models import User
+from engage.accounts.models import Person
 from engage.partnership import services as partnership
 from engage.partnership.models import Board
 from engage.programmes import services as programmes
@@ -25,7 +25,7 @@ UPDATES = {
 }
 
 
-def make(actor: User, today: date | None = None) -> int:
+def make(actor: Person, today: date | None = None) -> int:
     """Add the demo programmes; returns how many programmes gained items."""
     year = programmes.municipal_year(today or programmes.today())
     calls = proposals.current_calls_to_action().values()
@@ -40,7 +40,7 @@ def make(actor: User, today: date | None = None) -> int:
     return made
 
 
-def _programme(board: Board, year: int, actor: User, led: list, offset: int, publish: bool, how_many: int = 3):
+def _programme(board: Board, year: int, actor: Person, led: list, offset: int, publish: bool, how_many: int = 3):
     programme = programmes.programme(board, year)
     if programme.items:
         return 0

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from engage.accounts.models import BOARD_ROLES, RoleGrant, User
+from engage.accounts.models import BOARD_ROLES, Person, RoleGrant, User
 from engage.accounts.policy import has_role, secretariat
 from engage.audit import services as audit
 from engage.congress.planning import utc_from_london
@@ -34,17 +34,17 @@ PAST_SHOWN = 12  # past meetings listed on a board's public page
 # Who may do what ---------------------------------------------------------------------------------------------
 
 
-def organises(user: User, board: Board) -> bool:
+def organises(user: Person, board: Board) -> bool:
     """The chair and officers of a board, the secretariat and admins organise its meetings."""
     return secretariat(user) or any(has_role(user, role, board.id) for role in ("board_chair", "board_officer"))
 
 
-def is_member(user: User, board: Board) -> bool:
+def is_member(user: Person, board: Board) -> bool:
     """A board member whose items are guaranteed their place on the board's agendas."""
     return has_role(user, "board_member", board.id)
 
 
-def _must_organise(actor: User, board: Board) -> None:
+def _must_organise(actor: Person, board: Board) -> None:
     if not organises(actor, board):
         raise DomainError(_l("Only the board's chair, its officers and the secretariat can do this"))
 
@@ -75,7 +75,7 @@ def _times(day: date, starts: time, ends: time) -> tuple[datetime, datetime]:
     return utc_from_london(day, starts), utc_from_london(day, ends)
 
 
-def create_meeting(board: Board, actor: User, *, day: date, starts: time, ends: time, place: str) -> Meeting:
+def create_meeting(board: Board, actor: Person, *, day: date, starts: time, ends: time, place: str) -> Meeting:
     """A meeting of the board (London times). A PEG meeting still to come takes every pending escalation."""
     _must_organise(actor, board)
     starts_at, ends_at = _times(day, starts, ends)
@@ -88,7 +88,7 @@ def create_meeting(board: Board, actor: User, *, day: date, starts: time, ends: 
     return meeting
 
 
-def change_meeting(meeting: Meeting, actor: User, *, day: date, starts: time, ends: time, place: str) -> None:
+def change_meeting(meeting: Meeting, actor: Person, *, day: date, starts: time, ends: time, place: str) -> None:
     """Move a meeting or change its place."""
     _must_organise(actor, meeting.board)
     _not_cancelled(meeting)
@@ -98,7 +98,7 @@ def change_meeting(meeting: Meeting, actor: User, *, day: date, starts: time, en
     audit.record(actor, "change_meeting", meeting, starts_at=meeting.starts_at.isoformat(), place=place)
 
 
-def cancel_meeting(meeting: Meeting, actor: User) -> None:
+def cancel_meeting(meeting: Meeting, actor: Person) -> None:
     """Cancel a meeting; escalations on a cancelled PEG agenda go to PEG's next meeting, if there is one."""
     _must_organise(actor, meeting.board)
     _not_cancelled(meeting)
@@ -111,7 +111,7 @@ def cancel_meeting(meeting: Meeting, actor: User) -> None:
             place_pending_escalations(following, actor)
 
 
-def publish_agenda(meeting: Meeting, actor: User) -> None:
+def publish_agenda(meeting: Meeting, actor: Person) -> None:
     """Publish the agenda: the items not dropped, with their papers, on the board's public pages."""
     _must_organise(actor, meeting.board)
     _not_cancelled(meeting)
@@ -122,7 +122,7 @@ def publish_agenda(meeting: Meeting, actor: User) -> None:
         audit.record(actor, "publish_agenda", meeting)
 
 
-def write_minutes(meeting: Meeting, actor: User, minutes: str) -> None:
+def write_minutes(meeting: Meeting, actor: Person, minutes: str) -> None:
     """Write (or correct) the minutes; published minutes change on the public page at once."""
     _must_organise(actor, meeting.board)
     _not_cancelled(meeting)
@@ -131,7 +131,7 @@ def write_minutes(meeting: Meeting, actor: User, minutes: str) -> None:
     audit.record(actor, "write_minutes", meeting, published=meeting.minutes_published_at is not None)
 
 
-def publish_minutes(meeting: Meeting, actor: User) -> None:
+def publish_minutes(meeting: Meeting, actor: Person) -> None:
     """Publish the minutes of a meeting that has taken place."""
     _must_organise(actor, meeting.board)
     _not_cancelled(meeting)
@@ -149,7 +149,7 @@ def publish_minutes(meeting: Meeting, actor: User) -> None:
 
 def add_item(
     meeting: Meeting,
-    actor: User,
+    actor: Person,
     *,
     title: str,
     paper: str = "",
@@ -176,7 +176,7 @@ def add_item(
     return item
 
 
-def submit_item(meeting: Meeting, actor: User, *, title: str, paper: str = "") -> AgendaItem:
+def submit_item(meeting: Meeting, actor: Person, *, title: str, paper: str = "") -> AgendaItem:
     """An item from someone who acts for the board: a member's is guaranteed its place; the chair, officers and
     secretariat add items the chair may later drop."""
     _not_cancelled(meeting)
@@ -188,7 +188,7 @@ def submit_item(meeting: Meeting, actor: User, *, title: str, paper: str = "") -
     return add_item(meeting, actor, title=title, paper=paper, guaranteed=member)
 
 
-def drop_item(item: AgendaItem, actor: User, reason: str) -> None:
+def drop_item(item: AgendaItem, actor: Person, reason: str) -> None:
     """Take an item off the agenda. A guaranteed item only with its proposer's agreement that it is no longer
     required: only the proposer can drop it, and who, when and why stay on the item."""
     meeting = item.meeting
@@ -210,7 +210,7 @@ def drop_item(item: AgendaItem, actor: User, reason: str) -> None:
     audit.record(actor, "drop_agenda_item", item, meeting=meeting.id, guaranteed=item.guaranteed, reason=reason)
 
 
-def move_item(item: AgendaItem, actor: User, step: int) -> None:
+def move_item(item: AgendaItem, actor: Person, step: int) -> None:
     """Move an item one place up (-1) or down (+1) the agenda."""
     meeting = item.meeting
     _must_organise(actor, meeting.board)
@@ -257,7 +257,7 @@ def pending_escalations() -> list[Escalation]:
     return list(db.session.scalars(query))
 
 
-def place_pending_escalations(meeting: Meeting, actor: User) -> list[AgendaItem]:
+def place_pending_escalations(meeting: Meeting, actor: Person) -> list[AgendaItem]:
     """Put every pending escalation on a PEG meeting's agenda as a guaranteed item, proposed by its raiser."""
     return [
         add_item(
@@ -290,14 +290,14 @@ def board_people(board: Board) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def attendance_choices(board: Board, actor: User) -> list[User]:
+def attendance_choices(board: Board, actor: Person) -> list[User]:
     """Whose attendance the actor may record: anyone on the board for those who organise, else themselves."""
     people = board_people(board)
     return people if organises(actor, board) else [p for p in people if p.id == actor.id]
 
 
 def record_attendance(
-    meeting: Meeting, actor: User, person: User, status: str, *, proxy_name: str = "", proxy_role: str = ""
+    meeting: Meeting, actor: Person, person: User, status: str, *, proxy_name: str = "", proxy_role: str = ""
 ) -> Attendance:
     """Record whether a member attends or sent apologies; one who sends apologies may name a proxy, with the
     experience, knowledge and delegated authority the terms of reference ask of them. Members record their own;

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from engage.accounts.models import User
+from engage.accounts.models import Person
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
@@ -171,7 +171,7 @@ def open_programme(board: Board, year: int, now: date | None = None) -> WorkProg
     return programme(board, year)
 
 
-def add_item(programme: WorkProgramme, actor: User, *, title: str, **fields) -> WorkProgrammeItem:
+def add_item(programme: WorkProgramme, actor: Person, *, title: str, **fields) -> WorkProgrammeItem:
     """Add an item to a work programme; `fields` are the item's other columns and `calls_to_action`.
 
     New items are not started: the status changes only through progress updates (post_update)."""
@@ -182,12 +182,12 @@ def add_item(programme: WorkProgramme, actor: User, *, title: str, **fields) -> 
     return item
 
 
-def plan_item(board: Board, year: int, actor: User, **fields) -> WorkProgrammeItem:
+def plan_item(board: Board, year: int, actor: Person, **fields) -> WorkProgrammeItem:
     """Add an item to the board's programme for a year (starting the programme if need be)."""
     return add_item(open_programme(board, year), actor, **fields)
 
 
-def edit_item(item: WorkProgrammeItem, actor: User, **fields) -> WorkProgrammeItem:
+def edit_item(item: WorkProgrammeItem, actor: Person, **fields) -> WorkProgrammeItem:
     """Change an item's title, description, calls to action, lead organisation, target or due date."""
     changed = sorted(name for name, value in fields.items() if getattr(item, name) != value)
     for name, value in fields.items():
@@ -197,7 +197,7 @@ def edit_item(item: WorkProgrammeItem, actor: User, **fields) -> WorkProgrammeIt
     return item
 
 
-def publish(programme: WorkProgramme, actor: User) -> WorkProgramme:
+def publish(programme: WorkProgramme, actor: Person) -> WorkProgramme:
     """Publish a programme for everyone to see, recording when and by whom; once, and not while it is empty."""
     if programme.published_at is not None:
         raise DomainError(_l("This work programme is already published."))
@@ -210,7 +210,7 @@ def publish(programme: WorkProgramme, actor: User) -> WorkProgramme:
     return programme
 
 
-def post_update(item: WorkProgrammeItem, actor: User, *, status: str, body: str) -> ProgressUpdate:
+def post_update(item: WorkProgrammeItem, actor: Person, *, status: str, body: str) -> ProgressUpdate:
     """Report progress on an item: what happened, and the item's status now (which the item takes)."""
     if status not in ITEM_STATUSES:
         raise DomainError(_l("Choose the item's status"), field="status")

@@ -4,7 +4,7 @@ to another board, and record a proposal for someone who brought it on paper, by 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage.accounts.models import User
+from engage.accounts.models import Person, User
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
@@ -17,7 +17,7 @@ from engage.proposals.models import SOURCES, Comment, Proposal, Report
 from engage.time import utcnow
 
 
-def hide_proposal(proposal: Proposal, actor: User, reason: str) -> None:
+def hide_proposal(proposal: Proposal, actor: Person, reason: str) -> None:
     """Take a proposal off the public site; its author, its board and the secretariat still see it, with why."""
     proposal.hidden_at = utcnow()
     proposal.hidden_reason = reason
@@ -26,13 +26,13 @@ def hide_proposal(proposal: Proposal, actor: User, reason: str) -> None:
     db.session.flush()
 
 
-def show_proposal(proposal: Proposal, actor: User) -> None:
+def show_proposal(proposal: Proposal, actor: Person) -> None:
     proposal.hidden_at = None
     audit.record(actor, "show", proposal)
     db.session.flush()
 
 
-def hide_comment(comment: Comment, actor: User, reason: str) -> None:
+def hide_comment(comment: Comment, actor: Person, reason: str) -> None:
     comment.hidden_at = utcnow()
     comment.hidden_reason = reason
     audit.record(actor, "hide", comment, reason=reason, body=comment.body)
@@ -68,7 +68,7 @@ def open_reports() -> list[Report]:
     return list(db.session.scalars(query))
 
 
-def resolve(report: Report, actor: User, hide: bool, reason: str) -> None:
+def resolve(report: Report, actor: Person, hide: bool, reason: str) -> None:
     """Close a report, hiding what it was about (with the reason the author is shown) or leaving it as it is."""
     if report.resolved_at is not None:
         raise DomainError(_l("This report has already been dealt with."))
@@ -83,7 +83,7 @@ def resolve(report: Report, actor: User, hide: bool, reason: str) -> None:
     db.session.flush()
 
 
-def reroute(proposal: Proposal, actor: User, board_slug: str, reason: str) -> None:
+def reroute(proposal: Proposal, actor: Person, board_slug: str, reason: str) -> None:
     """Move a proposal to another board's queue, keeping the step in its journey and telling its author."""
     board = db.session.scalar(select(Board).where(Board.slug == board_slug))
     if board is None:
@@ -102,7 +102,7 @@ def reroute(proposal: Proposal, actor: User, board_slug: str, reason: str) -> No
 
 
 def record_for_someone(
-    actor: User, *, name: str, email: str, source: str, answers: dict, calls_to_action: list[int], ward: str
+    actor: Person, *, name: str, email: str, source: str, answers: dict, calls_to_action: list[int], ward: str
 ) -> Proposal:
     """Assisted entry: the secretariat submits a proposal a resident brought without going online.
 

@@ -2,17 +2,17 @@
 
 from flask_login import AnonymousUserMixin
 
-from engage.accounts.models import User
+from engage.accounts.models import Person
 from engage.accounts.policy import secretariat
 from engage.proposals import statuses
 from engage.proposals.models import Proposal
 
 
-def is_author(user: User | AnonymousUserMixin, proposal: Proposal) -> bool:
+def is_author(user: Person | AnonymousUserMixin, proposal: Proposal) -> bool:
     return user.is_authenticated and proposal.author_id == user.id
 
 
-def on_its_board(user: User | AnonymousUserMixin, proposal: Proposal) -> bool:
+def on_its_board(user: Person | AnonymousUserMixin, proposal: Proposal) -> bool:
     return (
         user.is_authenticated
         and proposal.board_id is not None
@@ -20,7 +20,7 @@ def on_its_board(user: User | AnonymousUserMixin, proposal: Proposal) -> bool:
     )
 
 
-def can_see(user: User | AnonymousUserMixin, proposal: Proposal) -> bool:
+def can_see(user: Person | AnonymousUserMixin, proposal: Proposal) -> bool:
     """Drafts are their author's alone; hidden proposals their author's, the secretariat's and their board's."""
     if proposal.status == "draft":
         return is_author(user, proposal)
@@ -31,5 +31,5 @@ def can_see(user: User | AnonymousUserMixin, proposal: Proposal) -> bool:
     return proposal.status in statuses.PUBLIC
 
 
-def can_edit(user: User | AnonymousUserMixin, proposal: Proposal) -> bool:
+def can_edit(user: Person | AnonymousUserMixin, proposal: Proposal) -> bool:
     return is_author(user, proposal) and proposal.status in statuses.EDITABLE

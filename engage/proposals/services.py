@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from engage.accounts.models import RoleGrant, User
+from engage.accounts.models import Person, RoleGrant, User
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
@@ -28,12 +28,12 @@ from engage.time import utcnow
 TEXT_FIELDS = ("title", "problem", "idea", "who_it_helps")
 
 
-def _author_only(proposal: Proposal, actor: User) -> None:
+def _author_only(proposal: Proposal, actor: Person) -> None:
     if proposal.author_id != actor.id:
         raise DomainError(_l("Only the person who made this proposal can change it."))
 
 
-def start_draft(actor: User, call_to_action: int | None = None) -> Proposal:
+def start_draft(actor: Person, call_to_action: int | None = None) -> Proposal:
     """A new draft of the actor's. Started from a congress workshop, it is under the workshop's call to action as
     its primary one, which the author can still change; a number not of the current plan is ignored."""
     proposal = Proposal(author_id=actor.id)
@@ -44,7 +44,7 @@ def start_draft(actor: User, call_to_action: int | None = None) -> Proposal:
     return proposal
 
 
-def edit(proposal: Proposal, actor: User, **fields) -> None:
+def edit(proposal: Proposal, actor: Person, **fields) -> None:
     """Change a proposal's answers; its author may, until a board starts reviewing it."""
     _author_only(proposal, actor)
     if proposal.status not in statuses.EDITABLE:
@@ -56,7 +56,7 @@ def edit(proposal: Proposal, actor: User, **fields) -> None:
     db.session.flush()
 
 
-def place(proposal: Proposal, actor: User, ward_slug: str) -> None:
+def place(proposal: Proposal, actor: Person, ward_slug: str) -> None:
     """Locate a proposal in a ward, or (any other answer) the whole borough."""
     edit(proposal, actor, ward_id=_ward_id(ward_slug))
 
@@ -65,7 +65,7 @@ def _ward_id(slug: str) -> int | None:
     return db.session.scalar(select(Ward.id).where(Ward.slug == slug))
 
 
-def on_behalf_of(proposal: Proposal, actor: User, organisation_slug: str) -> None:
+def on_behalf_of(proposal: Proposal, actor: Person, organisation_slug: str) -> None:
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
     edit(proposal, actor, organisation_id=organisation.id if organisation else None)
 
@@ -75,7 +75,7 @@ def current_calls_to_action() -> dict[int, Priority]:
     return {p.number: p for p in db.session.scalars(query)}
 
 
-def choose_calls_to_action(proposal: Proposal, actor: User, numbers: list[int]) -> None:
+def choose_calls_to_action(proposal: Proposal, actor: Person, numbers: list[int]) -> None:
     """Map the proposal to calls to action of the current plan; the first is the primary one."""
     _author_only(proposal, actor)
     if proposal.status not in statuses.EDITABLE:
@@ -128,13 +128,13 @@ def _route(proposal: Proposal) -> None:
     proposal.board_id = primary.lead_board_id if primary else None
 
 
-def submit(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+def submit(proposal: Proposal, actor: Person, now: datetime | None = None) -> None:
     """The author sends their draft: see submit_for."""
     _author_only(proposal, actor)
     submit_for(proposal, actor, now)
 
 
-def submit_for(proposal: Proposal, actor: User, now: datetime | None = None) -> None:
+def submit_for(proposal: Proposal, actor: Person, now: datetime | None = None) -> None:
     """Give the proposal its reference, route it to the board that leads its primary call to action, tell its
     author (and the board's members), and have the author follow it."""
     if missing_answers(proposal):
@@ -231,14 +231,14 @@ def tell_board(proposal: Proposal) -> None:
         )
 
 
-def withdraw(proposal: Proposal, actor: User, reason: str = "") -> None:
+def withdraw(proposal: Proposal, actor: Person, reason: str = "") -> None:
     _author_only(proposal, actor)
     change = statuses.transition(proposal, "withdrawn", actor, public_reason=reason)
     db.session.flush()
     tell_people(proposal, change)
 
 
-def answer_request(proposal: Proposal, actor: User, answer: str) -> None:
+def answer_request(proposal: Proposal, actor: Person, answer: str) -> None:
     """The author answers a board's request for more information; the proposal goes back under review."""
     _author_only(proposal, actor)
     if proposal.status != "more_info_requested":
@@ -247,7 +247,7 @@ def answer_request(proposal: Proposal, actor: User, answer: str) -> None:
     db.session.flush()
 
 
-def comment(proposal: Proposal, actor: User, body: str) -> Comment:
+def comment(proposal: Proposal, actor: Person, body: str) -> Comment:
     """A signed-in person's comment on a published proposal; a member of its board comments as the board."""
     if proposal.status not in statuses.PUBLIC or proposal.hidden_at is not None:
         raise DomainError(_l("You cannot comment on this proposal."), field="body")
@@ -260,7 +260,7 @@ def comment(proposal: Proposal, actor: User, body: str) -> Comment:
     return row
 
 
-def report(proposal: Proposal, actor: User, reason: str, comment_id: int | None = None) -> Report:
+def report(proposal: Proposal, actor: Person, reason: str, comment_id: int | None = None) -> Report:
     """Anyone signed in may report a proposal or one of its comments to the secretariat."""
     if (
         comment_id is not None
@@ -274,7 +274,7 @@ def report(proposal: Proposal, actor: User, reason: str, comment_id: int | None 
     return row
 
 
-def support(proposal: Proposal, actor: User) -> bool:
+def support(proposal: Proposal, actor: Person) -> bool:
     """Count the person's support once; supporting again changes nothing. True when it was new."""
     if proposal.status not in statuses.PUBLIC or proposal.hidden_at is not None:
         raise DomainError(_l("This proposal cannot be supported."))
@@ -293,7 +293,7 @@ def support(proposal: Proposal, actor: User) -> bool:
     return True
 
 
-def follow(proposal: Proposal, actor: User) -> None:
+def follow(proposal: Proposal, actor: Person) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(Follow(proposal_id=proposal.id, user_id=actor.id))
@@ -301,7 +301,7 @@ def follow(proposal: Proposal, actor: User) -> None:
         pass
 
 
-def unfollow(proposal: Proposal, actor: User) -> None:
+def unfollow(proposal: Proposal, actor: Person) -> None:
     db.session.execute(db.delete(Follow).where(Follow.proposal_id == proposal.id, Follow.user_id == actor.id))
 
 
@@ -338,7 +338,7 @@ def by_reference(reference: str) -> Proposal | None:
     )
 
 
-def drafts_of(user: User) -> list[Proposal]:
+def drafts_of(user: Person) -> list[Proposal]:
     return list(
         db.session.scalars(
             select(Proposal)

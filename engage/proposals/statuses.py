@@ -1,6 +1,6 @@
 """The one place a proposal's status changes: the statuses, the allowed transitions, and the journey record."""
 
-from engage.accounts.models import User
+from engage.accounts.models import Person
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
@@ -65,7 +65,7 @@ def allowed(current: str, to: str) -> bool:
 
 
 def transition(
-    proposal: Proposal, to: str, actor: User | None, public_reason: str = "", internal_note: str = ""
+    proposal: Proposal, to: str, actor: Person | None, public_reason: str = "", internal_note: str = ""
 ) -> StatusChange:
     """Move a proposal to a new status, recording who, when, from, to and why; refuse what the rules forbid."""
     if not allowed(proposal.status, to):
@@ -90,7 +90,7 @@ def transition(
     return change
 
 
-def record_move(proposal: Proposal, actor: User | None, public_reason: str) -> StatusChange:
+def record_move(proposal: Proposal, actor: Person | None, public_reason: str) -> StatusChange:
     """A step of the journey that changes the proposal's board, not its status."""
     change = StatusChange(
         proposal=proposal,

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from engage.accounts.models import User
+from engage.accounts.models import Person, User
 from engage.accounts.policy import board_people
 from engage.audit import services as audit
 from engage.errors import DomainError
@@ -111,7 +111,7 @@ def response_template(board: Board, decision: str, language: str) -> str:
         return str(DECISIONS[decision].default_reason)
 
 
-def save_response_template(board: Board, actor: User, decision: str, language: str, text: str) -> None:
+def save_response_template(board: Board, actor: Person, decision: str, language: str, text: str) -> None:
     """Change the board's wording for a decision; empty text goes back to the default."""
     if decision not in DECISIONS:
         raise DomainError(_l("There is no such decision."))
@@ -145,7 +145,7 @@ def _mine(proposal: Proposal, board: Board, version: int) -> None:
 
 
 def _step(
-    proposal: Proposal, board: Board, actor: User, version: int, decision: str, reason: str, note: str
+    proposal: Proposal, board: Board, actor: Person, version: int, decision: str, reason: str, note: str
 ) -> StatusChange:
     """The part every decision shares: check nobody got there first, move the status, audit it."""
     _mine(proposal, board, version)
@@ -163,7 +163,7 @@ def _flush() -> None:
         raise DomainError(CHANGED) from error
 
 
-def start_review(proposal: Proposal, board: Board, actor: User, version: int, reason: str, note: str = "") -> None:
+def start_review(proposal: Proposal, board: Board, actor: Person, version: int, reason: str, note: str = "") -> None:
     """Acknowledge a proposal: the board is looking at it; the author and followers are told."""
     change = _step(proposal, board, actor, version, "start-review", reason, note)
     _flush()
@@ -171,7 +171,7 @@ def start_review(proposal: Proposal, board: Board, actor: User, version: int, re
 
 
 def request_information(
-    proposal: Proposal, board: Board, actor: User, version: int, reason: str, note: str = ""
+    proposal: Proposal, board: Board, actor: Person, version: int, reason: str, note: str = ""
 ) -> None:
     """Ask the author a question; the proposal waits for their answer (proposals.answer_request)."""
     change = _step(proposal, board, actor, version, "request-information", reason, note)
@@ -180,7 +180,7 @@ def request_information(
 
 
 def decline(
-    proposal: Proposal, board: Board, actor: User, version: int, reason: str, signpost: str, note: str = ""
+    proposal: Proposal, board: Board, actor: Person, version: int, reason: str, signpost: str, note: str = ""
 ) -> None:
     """Decline, always saying where the resident can take the idea instead."""
     if not signpost:
@@ -191,7 +191,7 @@ def decline(
 
 
 def refer(
-    proposal: Proposal, board: Board, actor: User, version: int, to_slug: str, reason: str, note: str = ""
+    proposal: Proposal, board: Board, actor: Person, version: int, to_slug: str, reason: str, note: str = ""
 ) -> None:
     """Send a proposal to another board's queue, where that board starts its own review."""
     target = db.session.scalar(select(Board).where(Board.slug == to_slug))
@@ -207,7 +207,7 @@ def refer(
     proposals.tell_board(proposal)
 
 
-def assign(proposal: Proposal, board: Board, actor: User, version: int, assignee_id: int | None) -> None:
+def assign(proposal: Proposal, board: Board, actor: Person, version: int, assignee_id: int | None) -> None:
     """Give a proposal to one of the board's members to look after (or to nobody); internal, nobody is told."""
     _mine(proposal, board, version)
     _assign(proposal, board, actor, assignee_id, _member_ids(board))
@@ -218,7 +218,7 @@ def _member_ids(board: Board) -> set[int]:
     return {member.id for member in board_members(board)}
 
 
-def _assign(proposal: Proposal, board: Board, actor: User, assignee_id: int | None, members: set[int]) -> None:
+def _assign(proposal: Proposal, board: Board, actor: Person, assignee_id: int | None, members: set[int]) -> None:
     if assignee_id is not None and assignee_id not in members:
         raise DomainError(_l("Choose a member of this board"), field="assignee")
     proposal.assignee_id = assignee_id
@@ -228,7 +228,7 @@ def _assign(proposal: Proposal, board: Board, actor: User, assignee_id: int | No
 def accept(
     proposal: Proposal,
     board: Board,
-    actor: User,
+    actor: Person,
     version: int,
     reason: str,
     note: str = "",
@@ -246,7 +246,7 @@ def accept(
 
 
 def _item_for(
-    proposal: Proposal, board: Board, actor: User, item_id: int | None, new_item_title: str
+    proposal: Proposal, board: Board, actor: Person, item_id: int | None, new_item_title: str
 ) -> WorkProgrammeItem:
     if item_id:
         item = db.session.get(WorkProgrammeItem, item_id)
@@ -266,7 +266,7 @@ def _item_for(
 
 
 def mark_duplicate(
-    proposal: Proposal, board: Board, actor: User, version: int, kept_reference: str, reason: str, note: str = ""
+    proposal: Proposal, board: Board, actor: Person, version: int, kept_reference: str, reason: str, note: str = ""
 ) -> Proposal:
     """Join a proposal to one that already says the same: the kept one gains its supporters and followers (each
     counted once), both authors are told, and the duplicate's page points to the kept one."""
@@ -308,7 +308,7 @@ def _merge_people(duplicate: Proposal, kept: Proposal) -> None:
 def escalate(
     proposal: Proposal,
     board: Board,
-    actor: User,
+    actor: Person,
     version: int,
     *,
     issue: str,
@@ -367,7 +367,7 @@ def open_escalations() -> list[Escalation]:
 
 def decide_escalation(
     escalation: Escalation,
-    actor: User,
+    actor: Person,
     outcome: str,
     reason: str,
     item_id: int | None = None,
@@ -414,7 +414,7 @@ def _tell_board_of_decision(escalation: Escalation) -> None:
         )
 
 
-def start_reviews(board: Board, actor: User, references: list[str]) -> int:
+def start_reviews(board: Board, actor: Person, references: list[str]) -> int:
     """Start reviewing many proposals at once, each author told in the board's wording in their language; those
     that cannot start (or moved on meanwhile) are left as they are."""
     started, wording = 0, {}
@@ -432,7 +432,7 @@ def author_language(proposal: Proposal) -> str:
     return proposal.author.language if proposal.author else "en"
 
 
-def assign_many(board: Board, actor: User, references: list[str], assignee_id: int | None) -> int:
+def assign_many(board: Board, actor: Person, references: list[str], assignee_id: int | None) -> int:
     """Assign many of the board's proposals to one member."""
     chosen, members = _selected(board, references), _member_ids(board)
     for proposal in chosen:
