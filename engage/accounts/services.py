@@ -164,21 +164,15 @@ def start_session(user: User) -> str:
 def _person_of_session() -> Select:
     """The person a session's token belongs to, a row for each of their roles (one row without roles), unless their
     account is disabled. It runs on every signed-in request, so it is built once per process (building it again cost
-    more than running it) with the token's hash bound at each run."""
+    more than running it) with the token's hash bound at each run; of the tables, not the models, so that running it
+    makes no ORM objects (a signed-in person is a plain value: see SignedIn)."""
+    user, grant, session = User.__table__.c, RoleGrant.__table__.c, UserSession.__table__.c
     return (
-        select(
-            User.id,
-            User.name,
-            User.email,
-            User.language,
-            User.email_verified_at,
-            RoleGrant.role,
-            RoleGrant.board_id,
-            RoleGrant.organisation_id,
-        )
-        .join(UserSession, UserSession.user_id == User.id)
-        .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
-        .where(UserSession.token_hash == bindparam("token_hash"), User.disabled_at.is_(None))
+        select(user.id, user.name, user.email, user.language, user.email_verified_at)
+        .add_columns(grant.role, grant.board_id, grant.organisation_id)
+        .join_from(User.__table__, UserSession.__table__, session.user_id == user.id)
+        .outerjoin(RoleGrant.__table__, grant.user_id == user.id)
+        .where(session.token_hash == bindparam("token_hash"), user.disabled_at.is_(None))
     )
 
 
@@ -186,7 +180,7 @@ def load_session(token: str) -> SignedIn | None:
     """The signed-in person of this session token, or None once the session has ended (signed out, revoked, the
     password changed) or the account is disabled. Asked of the database on every request, never kept: ending a
     session takes effect at the next request."""
-    rows = db.session.execute(_person_of_session(), {"token_hash": _digest(token)}).all()
+    rows = db.session.connection().execute(_person_of_session(), {"token_hash": _digest(token)}).all()
     if not rows:
         return None
     roles = tuple(Grant(role, board, organisation) for *_, role, board, organisation in rows if role is not None)
