@@ -12,7 +12,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from engage import config
 from engage.escaping import PageEnvironment
-from engage.extensions import KeptSigningSessions, csrf, db, init_celery, limiter, login_manager, migrate
+from engage.extensions import KeptSigningSessions, csrf, csrf_token, db, init_celery, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -109,6 +109,7 @@ def _extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    _kept_csrf_tokens(app)
     limiter.init_app(app)
     _limits_only_on_accounts(app)
     init_celery(app)
@@ -136,6 +137,14 @@ def _limits_only_on_accounts(app: Flask) -> None:
         mine = [hook for hook in hooks[None] if getattr(hook, "func", hook).__qualname__.startswith("Limiter.")]
         hooks[None] = [hook for hook in hooks[None] if hook not in mine]
         hooks["accounts"] = mine + hooks.get("accounts", [])
+
+
+def _kept_csrf_tokens(app: Flask) -> None:
+    """Pages' csrf_token() is engage.extensions.csrf_token, signed once per session: Flask-WTF's, which signs at each
+    call, is a template global and also put in every page's context by a context processor of its own, dropped."""
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p.__module__ != "flask_wtf.csrf"]
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
 
 def _sqlite_wal(connection, _record) -> None:

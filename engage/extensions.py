@@ -1,9 +1,9 @@
 """Extensions, created once here and bound to the app in create_app()."""
 
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 
 from celery import Celery
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -12,6 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import Signer, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import Insert, MetaData, Table, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -97,6 +98,21 @@ def link_signer(salt: str) -> URLSafeSerializer:
 @cache
 def _link_signer(secret_key: str, salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=salt, signer=KeptKeyLinkSigner)
+
+
+def csrf_token() -> str:
+    """Flask-WTF's CSRF token for this session, signed once per process for each session and key rather than on
+    every page that holds a form (Flask-WTF signs it afresh at each request). A token's signing time is never checked
+    (WTF_CSRF_TIME_LIMIT is None: a token lives as long as its session), so the first signature serves as well."""
+    raw = session.get("csrf_token")
+    if raw is None:  # the session's first form: Flask-WTF makes the session's token
+        return generate_csrf()
+    return _signed_csrf_token(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+
+
+@lru_cache(maxsize=4096)
+def _signed_csrf_token(secret_key: str, raw: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
 def init_celery(app: Flask) -> Celery:

@@ -347,6 +347,20 @@ def test_bulk_actions_start_reviews_and_assign(app, demo, new_browser, deliver):
     assert sum(1 for m in deliver() if m["Subject"].endswith("Under review")) == 2
 
 
+def test_the_queues_form_carries_its_own_sessions_token_only(app, demo, new_browser):
+    [first, second] = [make_proposal(app, f"Idea {n}") for n in range(2)]
+    chair, member = sign_in(new_browser, "chair@example.org"), sign_in(new_browser, "member@example.org")
+    queue_page = f"/workspace/{HEALTH}/"
+    chairs = csrf_token(chair.get(queue_page).get_data(as_text=True))
+    members = csrf_token(member.get(queue_page).get_data(as_text=True))
+    assert chairs != members and csrf_token(chair.get(queue_page).get_data(as_text=True)) == chairs
+    refused = member.client.post(f"{queue_page}bulk", data={"csrf_token": chairs, "proposal": [first], "start": "x"})
+    assert refused.status_code == 400
+    member.client.post(f"{queue_page}bulk", data={"csrf_token": members, "proposal": [second], "start": "x"})
+    with app.app_context():
+        assert [proposals.by_reference(r).status for r in (first, second)] == ["submitted", "under_review"]
+
+
 def test_the_queue_filters_sorts_and_flags_what_waited_too_long(app, demo, new_browser):
     old = make_proposal(app, "Old idea", days_ago=30)
     new = make_proposal(app, "New idea")
