@@ -101,18 +101,19 @@ def _link_signer(secret_key: str, salt: str) -> URLSafeSerializer:
 
 
 def csrf_token() -> str:
-    """Flask-WTF's CSRF token for this session, signed once per process for each session and key rather than on
-    every page that holds a form (Flask-WTF signs it afresh at each request). A token's signing time is never checked
+    """Flask-WTF's CSRF token for this session (generate_csrf), kept per process for each session and key rather than
+    signed afresh on every page that holds a form, as Flask-WTF does. A token's signing time is never checked
     (WTF_CSRF_TIME_LIMIT is None: a token lives as long as its session), so the first signature serves as well."""
     raw = session.get("csrf_token")
-    if raw is None:  # the session's first form: Flask-WTF makes the session's token
+    if raw is None:  # the session's first form: Flask-WTF makes the session's raw token
         return generate_csrf()
-    return _signed_csrf_token(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    return _kept_csrf_token(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
 
 
 @lru_cache(maxsize=4096)
-def _signed_csrf_token(secret_key: str, raw: str) -> str:
-    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").dumps(raw)
+def _kept_csrf_token(_secret_key: str, _raw: str) -> str:
+    """generate_csrf()'s token, which the key and the session's raw token decide (the cache's key)."""
+    return generate_csrf()
 
 
 def init_celery(app: Flask) -> Celery:
