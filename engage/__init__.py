@@ -5,6 +5,7 @@ import logging
 import secrets
 
 from flask import Flask, g, request
+from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -214,6 +215,17 @@ def _security_headers(app: Flask) -> None:
     def headers(response):
         response.headers["Content-Security-Policy"] = policy.format(getattr(g, "csp_nonce", ""))
         response.headers.extend(fixed)
-        if request.endpoint and request.endpoint.startswith(("accounts.", "admin.")):
-            response.headers["Cache-Control"] = "no-store"
+        if request.endpoint and request.endpoint != "static":
+            # A page's menu depends on who is signed in: a cache may never give one person's page to another.
+            response.vary.add("Cookie")
+            if _private():
+                response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _private() -> bool:
+    """Whether a response may show a person's or a board's data, and so is never stored by a browser or a proxy:
+    every response to a signed-in person (their account, drafts, a board's workspace, the secretariat's pages, any
+    public page as they see it), every page reached by a link that is its own key (a `token` in its address: a
+    congress registration, unsubscribing, verifying an address, resetting a password) and the account pages."""
+    return request.blueprint == "accounts" or "token" in (request.view_args or {}) or current_user.is_authenticated

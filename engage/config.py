@@ -107,4 +107,14 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # How long after a congress people's access, dietary and childcare needs are kept (the totals stay).
         "CONGRESS_NEEDS_DAYS": int(env.get("CONGRESS_NEEDS_DAYS", "30")),
         "TOKEN_HOURS": {"verify": 72, "reset": 1},
+        # Rate limits (Flask-Limiter's notation), for signing in: see engage.accounts.routes.sign_in_limits.
+        "SIGN_IN_LIMIT_PER_CLIENT": env.get("SIGN_IN_LIMIT_PER_CLIENT", "20 per minute"),
+        "SIGN_IN_FAILURES_PER_CLIENT_AND_ADDRESS": env.get(
+            "SIGN_IN_FAILURES_PER_CLIENT_AND_ADDRESS", "10 per 15 minutes"
+        ),
+        "SIGN_IN_FAILURES_PER_ADDRESS": env.get("SIGN_IN_FAILURES_PER_ADDRESS", "50 per hour"),
+        "KNOWN_DEVICE_DAYS": int(env.get("KNOWN_DEVICE_DAYS", "365")),
+        # For what sends an email (registering, asking for a reset link): every attempt counts.
+        "EMAIL_LIMIT_PER_CLIENT": env.get("EMAIL_LIMIT_PER_CLIENT", "30 per hour"),
+        "EMAIL_LIMIT_PER_ADDRESS": env.get("EMAIL_LIMIT_PER_ADDRESS", "10 per hour"),
     }

@@ -8,6 +8,7 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from itsdangerous import BadSignature
 from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +24,7 @@ from engage.accounts.models import (
     UserSession,
 )
 from engage.errors import DomainError
-from engage.extensions import db
+from engage.extensions import db, link_signer
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
@@ -74,6 +75,8 @@ def register(
     either way, so the page never tells whether an address is registered.
     """
     email = normalise_email(email)
+    # Hashed whether or not the address has an account, so the time an answer takes does not tell either.
+    password_hash = _hasher().hash(password)
     existing = user_by_email(email)
     if existing is not None:
         notices.queue(
@@ -92,7 +95,7 @@ def register(
     user = User(
         name=name.strip(),
         email=email,
-        password_hash=_hasher().hash(password),
+        password_hash=password_hash,
         connections=connections,
         language=language,
     )
@@ -150,6 +153,30 @@ def _matches(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# Known devices: a browser keeps a signed list of the addresses signed in with (or reset by email) on it.
+KNOWN_ADDRESSES = 5
+
+
+def _known_addresses(cookie: str | None) -> list[str]:
+    try:
+        marks = link_signer("known-device").loads(cookie) if cookie else []
+    except BadSignature:
+        return []
+    return marks if isinstance(marks, list) else []
+
+
+def is_known_device(cookie: str | None, email: str) -> bool:
+    """Whether a browser's known-device cookie names this address."""
+    return _digest(normalise_email(email)) in _known_addresses(cookie)
+
+
+def known_device_mark(cookie: str | None, email: str) -> str:
+    """The known-device cookie's new value: this address first, then the latest few others signed in here."""
+    mark = _digest(normalise_email(email))
+    others = [kept for kept in _known_addresses(cookie) if kept != mark]
+    return link_signer("known-device").dumps([mark, *others][:KNOWN_ADDRESSES])
 
 
 def start_session(user: User) -> str:
