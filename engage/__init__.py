@@ -104,7 +104,7 @@ def _templates(app: Flask) -> None:
 def _extensions(app: Flask) -> None:
     import engage.models  # noqa: F401 - every table, for the metadata and migrations
     from engage import statements
-    from engage.accounts import services as accounts
+    from engage.accounts import routes as account_routes
     from engage.notices import dispatch
 
     db.init_app(app)
@@ -117,9 +117,8 @@ def _extensions(app: Flask) -> None:
     dispatch.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = None
-    login_manager.user_loader(accounts.load_session)
+    login_manager.user_loader(account_routes.load_person)
+    login_manager.unauthorized_handler(account_routes.must_sign_in)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_wal)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from engage.accounts.models import BOARD_ROLES
 from engage.accounts.policy import admin, secretariat
+from engage.accounts.services import session_timeout
 from engage.extensions import db, limiter
 from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
@@ -86,4 +87,5 @@ def init_app(app: Flask) -> None:
             "is_secretariat": signed_in and secretariat(user),
             "sits_on_a_board": signed_in and any(g.role in BOARD_ROLES for g in user.roles),
             "role_names": ROLE_NAMES,
+            "session_timeout": signed_in and session_timeout(user),
         }

@@ -1,9 +1,14 @@
 """Sessions: what a browser or a proxy may keep of a signed-in person's pages, and when a session ends on the server."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from flask import url_for
+from support import QueryCounter, csrf_token
 
 from engage.accounts import services as accounts
+from engage.accounts.models import UserSession
 from engage.cli import DEMO_PASSWORD
 from engage.congress import services as congresses
 from engage.congress.models import Registration
@@ -13,6 +18,7 @@ from engage.notices.kinds import CATEGORIES
 from engage.partnership.models import Board, Plan
 from engage.programmes.models import Meeting, WorkProgramme, WorkProgrammeItem
 from engage.proposals.models import Proposal, Report
+from engage.time import utcnow
 from engage.triage.models import Escalation
 
 
@@ -113,3 +119,110 @@ def test_a_page_reached_by_its_emailed_link_is_never_stored_and_public_pages_var
     public = stranger.get("/proposals/")
     assert "no-store" not in public.headers.get("Cache-Control", "")
     assert "Cookie" in public.headers["Vary"]
+
+
+def signed_in(new_browser, email="resident@example.org"):
+    person = new_browser()
+    assert person.submit("/account/sign-in", {"email": email, "password": DEMO_PASSWORD}).status_code == 302
+    return person
+
+
+@pytest.fixture
+def demo(app):
+    assert app.test_cli_runner().invoke(args=["demo", "--accounts-only"]).exit_code == 0
+
+
+def age_sessions(app, **ago):
+    """Make every session as old (started_at) or as long unused (seen) as given."""
+    with app.app_context():
+        values = {
+            column: utcnow() - delta
+            for column, delta in (("created_at", ago.get("started")), ("last_seen_at", ago.get("seen")))
+            if delta is not None
+        }
+        db.session.execute(db.update(UserSession).values(**values))
+        db.session.commit()
+
+
+def sessions(app) -> list[UserSession]:
+    with app.app_context():
+        return db.session.scalars(db.select(UserSession)).all()
+
+
+def test_a_session_past_its_absolute_limit_ends_on_the_server_with_a_clear_page(app, demo, new_browser):
+    person = signed_in(new_browser)
+    age_sessions(app, started=timedelta(days=400), seen=timedelta(minutes=1))
+    response = person.get("/proposals/new?from=here")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/signed-out?next=/proposals/new?from%3Dhere"
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have been signed out" in page
+    assert 'href="/account/sign-in?next=/proposals/new?from%3Dhere"' in page
+    assert sessions(app) == []
+    assert person.get("/account/").headers["Location"].startswith("/account/sign-in?next=")
+
+
+def test_a_session_unused_for_its_idle_limit_ends_and_one_used_lives_on(app, demo, new_browser):
+    """Residents: 2 hours idle, 30 days at most; the secretariat, board and admin roles: 30 minutes and 12 hours."""
+    resident, officer = signed_in(new_browser), signed_in(new_browser, "officer@example.org")
+    age_sessions(app, started=timedelta(days=29), seen=timedelta(minutes=45))
+    assert resident.get("/account/").status_code == 200
+    assert officer.get("/account/").headers["Location"].startswith("/account/signed-out?next=/account/")
+    age_sessions(app, seen=timedelta(minutes=119))
+    assert resident.get("/account/").status_code == 200
+    [kept] = sessions(app)
+    assert utcnow() - kept.last_seen_at < timedelta(seconds=5)  # using it counts
+    age_sessions(app, seen=timedelta(minutes=121))
+    assert resident.get("/account/").headers["Location"].startswith("/account/signed-out")
+    officer = signed_in(new_browser, "officer@example.org")
+    age_sessions(app, started=timedelta(hours=12, minutes=1), seen=timedelta(minutes=1))
+    assert officer.get("/account/").headers["Location"].startswith("/account/signed-out")
+
+
+def test_a_form_posted_after_the_session_ended_is_sent_to_the_signed_out_page(app, demo, new_browser):
+    person = signed_in(new_browser)
+    token = csrf_token(person.get("/account/change-password").get_data(as_text=True))
+    age_sessions(app, seen=timedelta(hours=3))
+    response = person.client.post("/account/change-password", data={"csrf_token": token, "current_password": "x"})
+    assert response.headers["Location"] == "/account/signed-out?next=/account/change-password"
+
+
+def test_the_session_cookie_expires_with_the_longest_session(app, demo, new_browser):
+    person = new_browser()
+    person.get("/account/sign-in")
+    assert person.client.get_cookie("session").expires is None  # not signed in: the browser's session only
+    person = signed_in(new_browser)
+    expires = person.client.get_cookie("session").expires
+    assert expires is not None
+    assert timedelta(days=29) < expires.replace(tzinfo=None) - utcnow() <= timedelta(days=30)
+
+
+def test_staying_signed_in_counts_the_session_as_used_and_says_when_it_now_ends(app, demo, new_browser):
+    person = signed_in(new_browser, "member@example.org")
+    page = person.get("/account/").get_data(as_text=True)
+    assert 'data-ends-in="1800"' in page or 'data-ends-in="1799"' in page
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)  # the warning's, for its "Stay signed in"
+    age_sessions(app, seen=timedelta(minutes=28))
+    assert person.client.post("/account/session").status_code == 400  # no CSRF token
+    response = person.client.post("/account/session", headers={"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert response.json["extendable"] is True and 1795 <= response.json["ends_in"] <= 1800
+    age_sessions(app, started=timedelta(hours=11, minutes=50))
+    response = person.client.post("/account/session", headers={"X-CSRFToken": token})
+    assert response.json["extendable"] is False and response.json["ends_in"] <= 600
+
+
+def test_when_a_session_was_used_is_written_at_most_once_a_minute(app, demo, new_browser):
+    person = signed_in(new_browser)
+    with app.app_context():
+        engine = db.engine
+
+    def session_writes() -> int:
+        with QueryCounter(engine) as counter:
+            assert person.get("/account/").status_code == 200
+        return sum(statement.lstrip().upper().startswith("UPDATE USER_SESSION") for statement in counter.statements)
+
+    assert session_writes() == 0
+    age_sessions(app, seen=timedelta(seconds=61))
+    assert session_writes() == 1
+    assert session_writes() == 0

@@ -2,9 +2,9 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_url, login_user, logout_user
 
 from engage.accounts import services as accounts
 from engage.accounts.forms import (
@@ -163,10 +163,48 @@ def sign_in():
             form.email.errors = [_("Enter a correct email address and password")]
         else:
             accounts.start_session(user)
+            # The cookie expires, after the longest a session may last (PERMANENT_SESSION_LIFETIME).
+            session.permanent = True
             login_user(user)
             db.session.commit()
             return _remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
     return render_template("accounts/sign_in.html", form=form)
+
+
+def load_person(token: str):
+    """Flask-Login's user loader: the session's person, or None; a session that has just ended on its idle or absolute
+    limit is noted, for the page that says so."""
+    try:
+        return accounts.load_session(token)
+    except accounts.SessionEnded:
+        g.session_ended = True
+        return None
+
+
+def must_sign_in():
+    """Where a page that needs a signed-in person sends someone who is not: to a page saying their session has ended,
+    if it just did (what they posted is not lost with it: see app.js), otherwise to sign in."""
+    if g.get("session_ended"):
+        page = request.full_path.rstrip("?") if request.method == "GET" else request.path
+        return redirect(url_for("accounts.signed_out", next=page))
+    return redirect(login_url("accounts.sign_in", request.url))
+
+
+@bp.get("/signed-out")
+def signed_out():
+    target = _safe_next(request.args.get("next"))
+    if current_user.is_authenticated:  # the session was kept alive elsewhere (another tab): carry on
+        return redirect(target)
+    return render_template("accounts/signed_out.html", next=target)
+
+
+@bp.post("/session")
+@requires(signed_in)
+def stay_signed_in():
+    """The timeout warning's "Stay signed in": the session counts as used now. When it now ends, for the warning."""
+    person = accounts.extend_session(current_user._get_current_object())
+    db.session.commit()
+    return accounts.session_timeout(person)
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
