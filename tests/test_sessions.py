@@ -227,3 +227,16 @@ def test_when_a_session_was_used_is_written_at_most_once_a_minute(app, demo, new
     age_sessions(app, seen=timedelta(seconds=61))
     assert session_writes() == 1
     assert session_writes() == 0
+
+
+def test_the_rows_of_sessions_past_their_limits_are_deleted_every_hour(app, demo, new_browser):
+    from worker.app import celery
+    from worker.tasks import delete_ended_sessions
+
+    assert celery.conf.beat_schedule["delete-ended-sessions"]["schedule"] == 3600
+    signed_in(new_browser), signed_in(new_browser, "officer@example.org")
+    age_sessions(app, seen=timedelta(minutes=121))
+    current = signed_in(new_browser)
+    with app.app_context():
+        assert delete_ended_sessions.run() == 2
+    assert len(sessions(app)) == 1 and current.get("/account/").status_code == 200

@@ -250,6 +250,14 @@ def session_ends(person: SignedIn) -> tuple[datetime, bool]:
     return min(idle_end, end), idle_end < end
 
 
+def delete_ended_sessions() -> int:
+    """Delete the sessions past a resident's limits (and so past everyone's), which no request came back to end."""
+    now, config = utcnow(), current_app.config
+    idle, longest = (timedelta(seconds=config[name]) for name in ("SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS"))
+    ended = (UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - longest)
+    return db.session.execute(delete(UserSession).where(ended)).rowcount
+
+
 def session_timeout(person: SignedIn) -> dict:
     """How many seconds a person's session has left, and whether using it gives it more (for the timeout warning)."""
     ends_at, extendable = session_ends(person)
