@@ -5,6 +5,7 @@ import logging
 import secrets
 
 from flask import Flask, g, request
+from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -103,7 +104,7 @@ def _templates(app: Flask) -> None:
 def _extensions(app: Flask) -> None:
     import engage.models  # noqa: F401 - every table, for the metadata and migrations
     from engage import statements
-    from engage.accounts import services as accounts
+    from engage.accounts import routes as account_routes
     from engage.notices import dispatch
 
     db.init_app(app)
@@ -116,9 +117,8 @@ def _extensions(app: Flask) -> None:
     dispatch.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = None
-    login_manager.user_loader(accounts.load_session)
+    login_manager.user_loader(account_routes.load_person)
+    login_manager.unauthorized_handler(account_routes.must_sign_in)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_wal)
@@ -214,6 +214,17 @@ def _security_headers(app: Flask) -> None:
     def headers(response):
         response.headers["Content-Security-Policy"] = policy.format(getattr(g, "csp_nonce", ""))
         response.headers.extend(fixed)
-        if request.endpoint and request.endpoint.startswith(("accounts.", "admin.")):
-            response.headers["Cache-Control"] = "no-store"
+        if request.endpoint and request.endpoint != "static":
+            # A page's menu depends on who is signed in: a cache may never give one person's page to another.
+            response.vary.add("Cookie")
+            if _private():
+                response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _private() -> bool:
+    """Whether a response may show a person's or a board's data, and so is never stored by a browser or a proxy:
+    every response to a signed-in person (their account, drafts, a board's workspace, the secretariat's pages, any
+    public page as they see it), every page reached by a link that is its own key (a `token` in its address: a
+    congress registration, unsubscribing, verifying an address, resetting a password) and the account pages."""
+    return request.blueprint == "accounts" or "token" in (request.view_args or {}) or current_user.is_authenticated

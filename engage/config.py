@@ -1,6 +1,7 @@
 """Settings from the environment, with embedded defaults that need no server at all."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
     INSTANCE.mkdir(parents=True, exist_ok=True)
     redis_url = env.get("REDIS_URL") or None
     production = mode == "production"
+    session_max = int(env.get("SESSION_MAX_SECONDS", str(30 * 86400)))
     return {
         "ENGAGE_ENV": mode,
         "SECRET_KEY": secret or "development-only-secret-key",
@@ -107,4 +109,29 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # How long after a congress people's access, dietary and childcare needs are kept (the totals stay).
         "CONGRESS_NEEDS_DAYS": int(env.get("CONGRESS_NEEDS_DAYS", "30")),
         "TOKEN_HOURS": {"verify": 72, "reset": 1},
+        # Sessions end on the server when unused for the idle limit or older than the absolute one: for residents
+        # 2 hours (a shared or library computer left signed in) and 30 days (NIST SP 800-63B's AAL1 re-authentication);
+        # for staff roles, who see what is not public, 30 minutes and 12 hours (its AAL2). A warning, this long before
+        # the idle limit, lets a person stay signed in (WCAG 2.2.1); when a session was used is written at most this
+        # often (not on every request).
+        "SESSION_IDLE_SECONDS": int(env.get("SESSION_IDLE_SECONDS", str(2 * 3600))),
+        "SESSION_MAX_SECONDS": session_max,
+        "STAFF_SESSION_IDLE_SECONDS": int(env.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60))),
+        "STAFF_SESSION_MAX_SECONDS": int(env.get("STAFF_SESSION_MAX_SECONDS", str(12 * 3600))),
+        "SESSION_WARNING_SECONDS": int(env.get("SESSION_WARNING_SECONDS", "120")),
+        "SESSION_TOUCH_SECONDS": 60,
+        # The session cookie of a signed-in person expires with the longest session, and is not sent again on every
+        # response to push that back.
+        "PERMANENT_SESSION_LIFETIME": timedelta(seconds=session_max),
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # Rate limits (Flask-Limiter's notation), for signing in: see engage.accounts.routes.sign_in_limits.
+        "SIGN_IN_LIMIT_PER_CLIENT": env.get("SIGN_IN_LIMIT_PER_CLIENT", "20 per minute"),
+        "SIGN_IN_FAILURES_PER_CLIENT_AND_ADDRESS": env.get(
+            "SIGN_IN_FAILURES_PER_CLIENT_AND_ADDRESS", "10 per 15 minutes"
+        ),
+        "SIGN_IN_FAILURES_PER_ADDRESS": env.get("SIGN_IN_FAILURES_PER_ADDRESS", "50 per hour"),
+        "KNOWN_DEVICE_DAYS": int(env.get("KNOWN_DEVICE_DAYS", "365")),
+        # For what sends an email (registering, asking for a reset link): every attempt counts.
+        "EMAIL_LIMIT_PER_CLIENT": env.get("EMAIL_LIMIT_PER_CLIENT", "30 per hour"),
+        "EMAIL_LIMIT_PER_ADDRESS": env.get("EMAIL_LIMIT_PER_ADDRESS", "10 per hour"),
     }

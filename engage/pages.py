@@ -1,13 +1,19 @@
 """What every page shares: error pages and the template context about the person."""
 
+from datetime import UTC, datetime
+
 from flask import Flask, has_request_context, render_template
+from flask_babel import format_time
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engage.accounts.models import BOARD_ROLES
 from engage.accounts.policy import admin, secretariat
-from engage.extensions import db
+from engage.accounts.services import session_timeout
+from engage.extensions import db, limiter
+from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
 
 ROLE_NAMES = {
@@ -29,7 +35,7 @@ ERROR_PAGES = {
     404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
     405: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
     413: (_l("What you sent is too large"), _l("Go back and send something shorter.")),
-    429: (_l("Too many attempts"), _l("Wait 15 minutes, then try again.")),
+    429: (_l("Too many attempts"), _l("Wait 15 minutes, then try again.")),  # without a limit's own time
     500: (
         _l("Sorry, there is a problem with the service"),
         _l("Try again later. What you entered has not been saved."),
@@ -50,6 +56,15 @@ def init_app(app: Flask) -> None:
             _l("Your form could not be sent"),
             _l("The page was open too long or came from somewhere else. Go back, reload the page and try again."),
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_attempts(error):
+        """When the limit breached lets the person try again, in London's time, and the limit's own advice."""
+        again = datetime.fromtimestamp(limiter.current_limit.reset_at, UTC).replace(tzinfo=None)
+        advice = _("Try again after %(time)s.", time=format_time(again, "HH:mm"))
+        if error.limit.error_message:
+            advice = f"{error.limit.error_message} {advice}"
+        return error_page(429, advice=advice)
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -72,4 +87,5 @@ def init_app(app: Flask) -> None:
             "is_secretariat": signed_in and secretariat(user),
             "sits_on_a_board": signed_in and any(g.role in BOARD_ROLES for g in user.roles),
             "role_names": ROLE_NAMES,
+            "session_timeout": signed_in and session_timeout(user),
         }

@@ -30,6 +30,7 @@ celery.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=9),
     },
     "forget-congress-needs": {"task": "worker.tasks.forget_congress_needs", "schedule": crontab(minute=30, hour=3)},
+    "delete-ended-sessions": {"task": "worker.tasks.delete_ended_sessions", "schedule": 3600.0},
     # Daily in June it reminds the boards that have not published next year's programme (weekly to each person).
     "work-programme-reminders": {
         "task": "worker.tasks.send_work_programme_reminders",

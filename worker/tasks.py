@@ -5,6 +5,7 @@ from datetime import date
 
 from celery import shared_task
 
+from engage.accounts import services as accounts
 from engage.congress import follow_up, planning
 from engage.congress import services as congresses
 from engage.extensions import db
@@ -65,6 +66,12 @@ def invite_congress_proposals() -> int:
 def forget_congress_needs() -> int:
     """People's needs are deleted a set time after their congress; its planning totals stay."""
     return _committed(planning.forget_needs)
+
+
+@shared_task(name="worker.tasks.delete_ended_sessions")
+def delete_ended_sessions() -> int:
+    """Sessions past their limits sign nobody in; their rows go too."""
+    return _committed(accounts.delete_ended_sessions)
 
 
 @shared_task(name="worker.tasks.send_work_programme_reminders")

@@ -13,6 +13,8 @@ from engage.time import utcnow
 CONNECTIONS = ("lives", "works", "studies", "leisure", "partner")
 ROLES = ("partner_representative", "board_member", "board_chair", "board_officer", "secretariat", "admin")
 BOARD_ROLES = ("board_member", "board_chair", "board_officer")
+# Whose sessions have the shorter limits: those who see and decide what is not public.
+STAFF_ROLES = (*BOARD_ROLES, "secretariat", "admin")
 
 
 class User(db.Model):
@@ -87,6 +89,8 @@ class SignedIn:
     email: str
     language: str
     email_verified_at: datetime | None
+    session_started_at: datetime
+    session_seen_at: datetime
     roles: tuple[Grant, ...]
     session_token: str
 
@@ -105,12 +109,15 @@ Person = SignedIn | User
 
 
 class UserSession(db.Model):
-    """A signed-in session; deleting the row ends it, whatever cookie a browser still holds."""
+    """A signed-in session; deleting the row ends it, whatever cookie a browser still holds. It ends, too, when unused
+    for longer than its idle limit or older than its absolute limit (accounts.load_session)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a request last used it, to the minute or so (written at most once a SESSION_TOUCH_SECONDS).
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
 

@@ -2,8 +2,9 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_url, login_user, logout_user
 
 from engage.accounts import services as accounts
 from engage.accounts.forms import (
@@ -21,6 +22,7 @@ from engage.extensions import db, limiter
 from engage.forms import show_error
 from engage.i18n import gettext as _
 from engage.i18n import language
+from engage.i18n import lazy_gettext as _l
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -29,16 +31,83 @@ def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:320]
 
 
-rate_limited = [
-    limiter.limit("20 per minute", methods=["POST"]),
-    limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_email_key),
-]
+def _known_device() -> bool:
+    """Whether this browser has signed in, or reset its password by email, with the address it posts."""
+    return accounts.is_known_device(request.cookies.get(KNOWN_DEVICE), request.form.get("email", ""))
 
 
-def limited(view):
-    for limit in rate_limited:
-        view = limit(view)
-    return view
+def _client_and_email_key() -> str:
+    # The owner's own device counts its failures apart from anyone else's on the same network.
+    return f"{get_remote_address()}|{'known' if _known_device() else 'new'}|{_email_key()}"
+
+
+def _configured(name: str):
+    return lambda: current_app.config[name]
+
+
+def _failed(response) -> bool:
+    """A sign-in form shown again (its errors on it), not a redirect onwards: a failed attempt."""
+    return response.status_code == 200
+
+
+def _limits(*limits):
+    def decorate(view):
+        for limit in limits:
+            view = limit(view)
+        return view
+
+    return decorate
+
+
+KNOWN_DEVICE = "known_device"
+
+# Signing in: an attacker may not lock the owner out. Hard limits per client (across addresses) and per client and
+# address; across all clients an address has a higher cap on failures, which a device the owner has signed in from
+# (or reset the password from, by the emailed link) is exempt from. So a guesser is stopped, a guesser on many
+# machines is stopped at the cap, and the owner still signs in from their own device, or resets their password by
+# email, which no limit here stops. A known device's cookie lets nobody guess faster: it only keeps its holder out
+# of the buckets strangers fill.
+sign_in_limits = _limits(
+    limiter.limit(_configured("SIGN_IN_LIMIT_PER_CLIENT"), methods=["POST"]),
+    limiter.limit(
+        _configured("SIGN_IN_FAILURES_PER_CLIENT_AND_ADDRESS"),
+        methods=["POST"],
+        key_func=_client_and_email_key,
+        deduct_when=_failed,
+    ),
+    limiter.limit(
+        _configured("SIGN_IN_FAILURES_PER_ADDRESS"),
+        methods=["POST"],
+        key_func=_email_key,
+        deduct_when=_failed,
+        exempt_when=_known_device,
+        error_message=_l(
+            "There have been too many attempts to sign in to this account from other devices. Sign in from a device "
+            "you have used before, or reset your password: we will email you a link."
+        ),
+    ),
+)
+# Asking for a reset link, and registering: each sends an email, so per client and per address, all attempts.
+emails_limits = _limits(
+    limiter.limit(_configured("EMAIL_LIMIT_PER_CLIENT"), methods=["POST"]),
+    limiter.limit(_configured("EMAIL_LIMIT_PER_ADDRESS"), methods=["POST"], key_func=_email_key),
+)
+
+
+def _remember_device(response, email: str):
+    """Mark this browser as one the owner of `email` uses (see sign_in_limits)."""
+    days = current_app.config["KNOWN_DEVICE_DAYS"]
+    mark = accounts.known_device_mark(request.cookies.get(KNOWN_DEVICE), email)
+    response.set_cookie(
+        KNOWN_DEVICE,
+        mark,
+        max_age=days * 86400,
+        path=url_for("accounts.account"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -49,6 +118,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@emails_limits
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -84,7 +154,7 @@ def resend_verification():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limited
+@sign_in_limits
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
@@ -93,10 +163,48 @@ def sign_in():
             form.email.errors = [_("Enter a correct email address and password")]
         else:
             accounts.start_session(user)
+            # The cookie expires, after the longest a session may last (PERMANENT_SESSION_LIFETIME).
+            session.permanent = True
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return _remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
     return render_template("accounts/sign_in.html", form=form)
+
+
+def load_person(token: str):
+    """Flask-Login's user loader: the session's person, or None; a session that has just ended on its idle or absolute
+    limit is noted, for the page that says so."""
+    try:
+        return accounts.load_session(token)
+    except accounts.SessionEnded:
+        g.session_ended = True
+        return None
+
+
+def must_sign_in():
+    """Where a page that needs a signed-in person sends someone who is not: to a page saying their session has ended,
+    if it just did (what they posted is not lost with it: see app.js), otherwise to sign in."""
+    if g.get("session_ended"):
+        page = request.full_path.rstrip("?") if request.method == "GET" else request.path
+        return redirect(url_for("accounts.signed_out", next=page))
+    return redirect(login_url("accounts.sign_in", request.url))
+
+
+@bp.get("/signed-out")
+def signed_out():
+    target = _safe_next(request.args.get("next"))
+    if current_user.is_authenticated:  # the session was kept alive elsewhere (another tab): carry on
+        return redirect(target)
+    return render_template("accounts/signed_out.html", next=target)
+
+
+@bp.post("/session")
+@requires(signed_in)
+def stay_signed_in():
+    """The timeout warning's "Stay signed in": the session counts as used now. When it now ends, for the warning."""
+    person = accounts.extend_session(current_user._get_current_object())
+    db.session.commit()
+    return accounts.session_timeout(person)
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
@@ -114,7 +222,7 @@ def sign_out():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@limited
+@emails_limits
 def reset_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -135,10 +243,10 @@ def reset_password_token(token: str):
     try:
         accounts.check_reset_token(token)
         if form.validate_on_submit():
-            accounts.reset_password(token, form.password.data)
+            user = accounts.reset_password(token, form.password.data)
             db.session.commit()
             flash(_("Your password has been changed. Sign in with your new password."), "success")
-            return redirect(url_for("accounts.sign_in"))
+            return _remember_device(redirect(url_for("accounts.sign_in")), user.email)
     except DomainError:
         return render_template("accounts/link_expired.html"), 400
     return render_template("accounts/reset_new.html", form=form)

@@ -2,18 +2,21 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, select
+from itsdangerous import BadSignature
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import (
     BOARD_ROLES,
     ROLES,
+    STAFF_ROLES,
     AccountToken,
     Grant,
     Person,
@@ -23,7 +26,7 @@ from engage.accounts.models import (
     UserSession,
 )
 from engage.errors import DomainError
-from engage.extensions import db
+from engage.extensions import db, link_signer
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
@@ -74,6 +77,8 @@ def register(
     either way, so the page never tells whether an address is registered.
     """
     email = normalise_email(email)
+    # Hashed whether or not the address has an account, so the time an answer takes does not tell either.
+    password_hash = _hasher().hash(password)
     existing = user_by_email(email)
     if existing is not None:
         notices.queue(
@@ -92,7 +97,7 @@ def register(
     user = User(
         name=name.strip(),
         email=email,
-        password_hash=_hasher().hash(password),
+        password_hash=password_hash,
         connections=connections,
         language=language,
     )
@@ -152,6 +157,30 @@ def _matches(password_hash: str, password: str) -> bool:
         return False
 
 
+# Known devices: a browser keeps a signed list of the addresses signed in with (or reset by email) on it.
+KNOWN_ADDRESSES = 5
+
+
+def _known_addresses(cookie: str | None) -> list[str]:
+    try:
+        marks = link_signer("known-device").loads(cookie) if cookie else []
+    except BadSignature:
+        return []
+    return marks if isinstance(marks, list) else []
+
+
+def is_known_device(cookie: str | None, email: str) -> bool:
+    """Whether a browser's known-device cookie names this address."""
+    return _digest(normalise_email(email)) in _known_addresses(cookie)
+
+
+def known_device_mark(cookie: str | None, email: str) -> str:
+    """The known-device cookie's new value: this address first, then the latest few others signed in here."""
+    mark = _digest(normalise_email(email))
+    others = [kept for kept in _known_addresses(cookie) if kept != mark]
+    return link_signer("known-device").dumps([mark, *others][:KNOWN_ADDRESSES])
+
+
 def start_session(user: User) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
@@ -162,29 +191,98 @@ def start_session(user: User) -> str:
 
 @cache
 def _person_of_session() -> Select:
-    """The person a session's token belongs to, a row for each of their roles (one row without roles), unless their
-    account is disabled. It runs on every signed-in request, so it is built once per process (building it again cost
-    more than running it) with the token's hash bound at each run; of the tables, not the models, so that running it
-    makes no ORM objects (a signed-in person is a plain value: see SignedIn)."""
+    """The person a session's token belongs to, with when the session began and was last used, a row for each of their
+    roles (one row without roles), unless their account is disabled. It runs on every signed-in request, so it is built
+    once per process (building it again cost more than running it) with the token's hash bound at each run; of the
+    tables, not the models, so that running it makes no ORM objects (a signed-in person is a plain value: see
+    SignedIn)."""
     user, grant, session = User.__table__.c, RoleGrant.__table__.c, UserSession.__table__.c
     return (
         select(user.id, user.name, user.email, user.language, user.email_verified_at)
-        .add_columns(grant.role, grant.board_id, grant.organisation_id)
+        .add_columns(session.created_at, session.last_seen_at, grant.role, grant.board_id, grant.organisation_id)
         .join_from(User.__table__, UserSession.__table__, session.user_id == user.id)
         .outerjoin(RoleGrant.__table__, grant.user_id == user.id)
         .where(session.token_hash == bindparam("token_hash"), user.disabled_at.is_(None))
     )
 
 
+class SessionEnded(Exception):
+    """A session that ran past its idle or absolute limit: it has been ended, and signs nobody in."""
+
+
 def load_session(token: str) -> SignedIn | None:
     """The signed-in person of this session token, or None once the session has ended (signed out, revoked, the
-    password changed) or the account is disabled. Asked of the database on every request, never kept: ending a
-    session takes effect at the next request."""
+    password changed) or the account is disabled; SessionEnded (and the session ended) when it has been unused for
+    longer than its idle limit or is older than its absolute limit. Asked of the database on every request, never
+    kept: ending a session takes effect at the next request. When the session was last used is written at most once
+    a SESSION_TOUCH_SECONDS, not on every request, in a transaction of its own (a page that only reads commits
+    nothing)."""
     rows = db.session.connection().execute(_person_of_session(), {"token_hash": _digest(token)}).all()
     if not rows:
         return None
     roles = tuple(Grant(role, board, organisation) for *_, role, board, organisation in rows if role is not None)
-    return SignedIn(*rows[0][:5], roles=roles, session_token=token)
+    person = SignedIn(*rows[0][:7], roles=roles, session_token=token)
+    now = utcnow()
+    if now >= session_ends(person)[0]:
+        _write_now(delete(UserSession).filter_by(token_hash=_digest(token)))
+        raise SessionEnded
+    if now - person.session_seen_at >= timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
+        person = _seen(person, now)
+        _write_now(_touch(token, now))
+    return person
+
+
+def _limits(person: SignedIn) -> tuple[timedelta, timedelta]:
+    """A session's idle and absolute limits: shorter for those with a staff role."""
+    staff = "STAFF_" if any(grant.role in STAFF_ROLES for grant in person.roles) else ""
+    config = current_app.config
+    return (
+        timedelta(seconds=config[f"{staff}SESSION_IDLE_SECONDS"]),
+        timedelta(seconds=config[f"{staff}SESSION_MAX_SECONDS"]),
+    )
+
+
+def session_ends(person: SignedIn) -> tuple[datetime, bool]:
+    """When a person's session ends unless used before, and whether using it puts that off (the idle limit, not the
+    absolute one, comes first)."""
+    idle, longest = _limits(person)
+    idle_end, end = person.session_seen_at + idle, person.session_started_at + longest
+    return min(idle_end, end), idle_end < end
+
+
+def delete_ended_sessions() -> int:
+    """Delete the sessions past a resident's limits (and so past everyone's), which no request came back to end."""
+    now, config = utcnow(), current_app.config
+    idle, longest = (timedelta(seconds=config[name]) for name in ("SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS"))
+    ended = (UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - longest)
+    return db.session.execute(delete(UserSession).where(ended)).rowcount
+
+
+def session_timeout(person: SignedIn) -> dict:
+    """How many seconds a person's session has left, and whether using it gives it more (for the timeout warning)."""
+    ends_at, extendable = session_ends(person)
+    return {"ends_in": max(0, int((ends_at - utcnow()).total_seconds())), "extendable": extendable}
+
+
+def extend_session(person: SignedIn) -> SignedIn:
+    """Count the session as used now (the person chose to stay signed in); the person as now seen."""
+    now = utcnow()
+    db.session.execute(_touch(person.session_token, now))
+    return _seen(person, now)
+
+
+def _touch(token: str, now: datetime):
+    return update(UserSession).filter_by(token_hash=_digest(token)).values(last_seen_at=now)
+
+
+def _seen(person: SignedIn, now: datetime) -> SignedIn:
+    return replace(person, session_seen_at=now)
+
+
+def _write_now(statement) -> None:
+    """Run and commit a statement on a connection of its own, apart from the request's transaction."""
+    with db.engine.begin() as connection:
+        connection.execute(statement)
 
 
 def account(person: Person) -> User:

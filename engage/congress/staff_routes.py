@@ -204,7 +204,6 @@ def planning_sheet(slug: str):
 def _csv(text: str, filename: str) -> Response:
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"  # names of people: not for shared caches or the back button
     return response
 
 
