@@ -759,11 +759,14 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def move(congress: Congress, starts_at: datetime, ends_at: datetime, actor: Person) -> int:
-    """Change a congress's date and times; everyone registered is told once, with a new invitation."""
+    """Change a congress's date and times, its workshops' time slots moving with its start; everyone registered is
+    told once, with a new invitation."""
     locked = _lock(congress.id)
     if ends_at <= starts_at:
         raise DomainError(_l("The end must be after the start"), field="ends_at")
     audit.record(actor, "move", locked, before=locked.starts_at.isoformat(), after=starts_at.isoformat())
+    for workshop in locked.workshops:
+        workshop.starts_at += starts_at - locked.starts_at
     locked.starts_at, locked.ends_at = starts_at, ends_at
     locked.closes_at = min(locked.closes_at, starts_at)
     live = select(Registration).where(Registration.congress_id == locked.id, Registration.status.in_(LIVE))
