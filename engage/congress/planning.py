@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "offered": _l("Place offered"),
     "waitlisted": _l("Waiting list"),
     "cancelled": _l("Cancelled"),
+    "unconfirmed": _l("Not confirmed yet"),
 }
 ACCESS_KEYS = ("step_free", "hearing_loop", "bsl", "large_print")
 INTERPRETER_KEYS = ("bengali", "sylheti", "somali", "other")

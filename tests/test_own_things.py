@@ -1,0 +1,185 @@
+"""A resident finds their own things: the account page lists their proposals, drafts and congress registrations;
+registering twice leads to the registration; the registration's page changes workshops and needs until
+registration closes (places decided as at sign-up) and asks before it cancels."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from test_congress import make_congress
+from test_query_counts import queries
+
+from engage.accounts import services as accounts
+from engage.cli import DEMO_PASSWORD
+from engage.congress import services as congresses
+from engage.congress.models import Registration
+from engage.extensions import db
+from engage.proposals import services as proposals
+from engage.time import utcnow
+
+RESIDENT = "resident@example.org"
+REGISTER = "/congress/spring-2027/register"
+ANSWERS = {"attending_as": "resident", "interpreter": "none"}
+
+
+@pytest.fixture
+def demo(app):
+    assert app.test_cli_runner().invoke(args=["demo", "--accounts-only"]).exit_code == 0
+
+
+@pytest.fixture
+def resident(demo, new_browser):
+    person = new_browser()
+    assert person.submit("/account/sign-in", {"email": RESIDENT, "password": DEMO_PASSWORD}).status_code == 302
+    return person
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def write(app, titles: list[str], submitted: bool = True) -> list:
+    """Proposals of the resident's, sent or left as drafts: their references (sent) or ids (drafts)."""
+    with app.app_context():
+        author = accounts.user_by_email(RESIDENT)
+        made = []
+        for title in titles:
+            proposal = proposals.start_draft(author)
+            proposals.edit(proposal, author, title=title, problem="A problem", idea="An idea", who_it_helps="All")
+            proposals.choose_calls_to_action(proposal, author, [2])
+            if submitted:
+                proposals.submit(proposal, author)
+            made.append(proposal.reference if submitted else proposal.id)
+        db.session.commit()
+        return made
+
+
+def congress(app, **kwargs) -> dict[str, int]:
+    """The congress, published and open: its workshops' ids by title."""
+    with app.app_context():
+        made = make_congress(**kwargs)
+        db.session.commit()
+        return {workshop.title: workshop.id for workshop in made.workshops}
+
+
+def registration_page(app, email=RESIDENT) -> str:
+    with app.app_context():
+        found = db.session.scalar(db.select(Registration).filter_by(email=email, status="confirmed"))
+        return congresses.manage_path(found)
+
+
+def test_the_account_page_lists_the_persons_proposals_drafts_and_registrations(app, resident):
+    [sent] = write(app, ["Free swimming for carers"])
+    [draft] = write(app, ["Benches by the canal"], submitted=False)
+    congress(app)
+    assert resident.submit(REGISTER, ANSWERS).status_code == 302
+    page = text(resident.get("/account/"))
+    assert "Free swimming for carers" in page and f"/proposals/{sent}" in page and "Submitted" in page
+    assert "Benches by the canal" in page and f"/proposals/drafts/{draft}/check" in page
+    assert "Spring 2027 Partnership Congress" in page
+    link = registration_page(app)
+    assert link in page and resident.get(link).status_code == 200
+    assert resident.get(f"/proposals/drafts/{draft}/check").status_code == 200
+
+
+def test_registering_again_leads_to_the_registration(app, resident, new_browser, deliver):
+    congress(app)
+    assert resident.submit(REGISTER, ANSWERS).status_code == 302
+    again = resident.submit(REGISTER, ANSWERS)
+    assert again.status_code == 302 and again.headers["Location"] == registration_page(app)
+    assert "You are already registered for this congress." in text(resident.get(again.headers["Location"]))
+    # Registered without an account first, then signed in: the link goes by email, to the address.
+    with app.app_context():
+        congresses.register(congresses.by_slug("spring-2027"), name="Tom Okafor", email="partner@example.org")
+        db.session.commit()
+    before = len(deliver())
+    partner = new_browser()
+    partner.submit("/account/sign-in", {"email": "partner@example.org", "password": DEMO_PASSWORD})
+    told = partner.submit(REGISTER, ANSWERS, follow_redirects=True)
+    assert "We have emailed you the link to your registration." in text(told)
+    [message] = deliver()[before:]
+    assert message["To"] == "partner@example.org"
+    assert re.search(r"http://engage\.test/congress/registration/\S+", message.get_body(("plain",)).get_content())
+
+
+def test_a_registration_changes_its_workshops_and_needs_as_places_allow(app, resident, new_browser):
+    workshops = congress(app, workshop_capacity=1)
+    safer, good, children = (str(workshops[t]) for t in ("Safer streets", "Good work", "Children first"))
+    assert resident.submit(REGISTER, {**ANSWERS, "slot_1": safer, "dietary": "Halal"}).status_code == 302
+    with app.app_context():  # someone else waits for Safer streets, and has Children first
+        waiting = congresses.register(
+            congresses.by_slug("spring-2027"),
+            **{"name": "Person 1", "email": "p1@example.org"},
+            workshop_ids=[int(safer), int(children)],
+        )
+        db.session.commit()
+        assert {p.workshop_id: p.status for p in waiting.places} == {
+            int(safer): "waitlisted",
+            int(children): "confirmed",
+        }
+    page = registration_page(app)
+    change = f"{page}/change"
+    assert change in text(resident.get(page))
+    form = text(resident.get(change))
+    assert f'value="{safer}" checked' in form and 'value="Halal"' in form  # as it is now
+    changed = resident.submit(change, {"slot_1": good, "slot_2": children, "interpreter": "bengali", "dietary": ""})
+    assert changed.status_code == 302
+    shown = text(resident.get(page))
+    assert "Your registration is changed." in shown
+    assert "Good work: You have a place" in shown
+    assert "Children first: You are on the waiting list" in shown  # full: its waiting list
+    assert "Safer streets" not in shown and "An interpreter: Bengali" in shown and "Halal" not in shown
+    with app.app_context():
+        waiting = db.session.get(Registration, waiting.id)
+        assert {p.status for p in waiting.places} == {"confirmed"}  # Safer streets passed on to them
+        assert congresses.workshop(int(safer)).confirmed == 1 and congresses.workshop(int(good)).confirmed == 1
+    # Registration closes: no more changes.
+    with app.app_context():
+        congresses.by_slug("spring-2027").closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert change not in text(resident.get(page))
+    refused = resident.get(change, follow_redirects=True)
+    assert "your registration can no longer be changed" in text(refused)
+
+
+def test_cancelling_a_registration_asks_first(app, resident):
+    congress(app)
+    resident.submit(REGISTER, ANSWERS)
+    page = registration_page(app)
+    asked = text(resident.get(f"{page}/cancel"))
+    assert "Yes, cancel my registration" in asked and "No, keep my registration" in asked
+    with app.app_context():
+        assert db.session.scalar(db.select(Registration.status)) == "confirmed"  # nothing done by asking
+    assert resident.submit(f"{page}/cancel", {}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Registration.status)) == "cancelled"
+    assert "Your registration is cancelled." in text(resident.get(f"{page}/cancel"))
+
+
+def test_the_account_page_costs_the_same_queries_with_few_or_many_things(app, resident):
+    congress(app, capacity=50)
+    write(app, ["One"])
+    write(app, ["Draft one"], submitted=False)
+    resident.submit(REGISTER, ANSWERS)
+    few = queries(app, resident.client, "/account/")
+    write(app, [f"Idea {n}" for n in range(15)])
+    write(app, [f"Draft {n}" for n in range(15)], submitted=False)
+    with app.app_context():
+        user = accounts.user_by_email(RESIDENT)
+        for number in range(5):
+            other = congresses.create(
+                slug=f"autumn-{number}",
+                title=f"Autumn {number}",
+                starts_at=utcnow() + timedelta(days=90 + number),
+                ends_at=utcnow() + timedelta(days=90 + number, hours=4),
+                venue="Town Hall",
+                venue_access="Step-free",
+                capacity=10,
+                opens_at=utcnow() - timedelta(days=1),
+                closes_at=utcnow() + timedelta(days=80),
+                workshops=[],
+            )
+            congresses.register(other, name="Rahima Begum", email=RESIDENT, user=user)
+        db.session.commit()
+    assert queries(app, resident.client, "/account/") == few
