@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 from test_congress import make_congress
-from test_query_counts import queries
 
 from engage.accounts import services as accounts
 from engage.cli import DEMO_PASSWORD
@@ -155,31 +154,3 @@ def test_cancelling_a_registration_asks_first(app, resident):
     with app.app_context():
         assert db.session.scalar(db.select(Registration.status)) == "cancelled"
     assert "Your registration is cancelled." in text(resident.get(f"{page}/cancel"))
-
-
-def test_the_account_page_costs_the_same_queries_with_few_or_many_things(app, resident):
-    congress(app, capacity=50)
-    write(app, ["One"])
-    write(app, ["Draft one"], submitted=False)
-    resident.submit(REGISTER, ANSWERS)
-    few = queries(app, resident.client, "/account/")
-    write(app, [f"Idea {n}" for n in range(15)])
-    write(app, [f"Draft {n}" for n in range(15)], submitted=False)
-    with app.app_context():
-        user = accounts.user_by_email(RESIDENT)
-        for number in range(5):
-            other = congresses.create(
-                slug=f"autumn-{number}",
-                title=f"Autumn {number}",
-                starts_at=utcnow() + timedelta(days=90 + number),
-                ends_at=utcnow() + timedelta(days=90 + number, hours=4),
-                venue="Town Hall",
-                venue_access="Step-free",
-                capacity=10,
-                opens_at=utcnow() - timedelta(days=1),
-                closes_at=utcnow() + timedelta(days=80),
-                workshops=[],
-            )
-            congresses.register(other, name="Rahima Begum", email=RESIDENT, user=user)
-        db.session.commit()
-    assert queries(app, resident.client, "/account/") == few

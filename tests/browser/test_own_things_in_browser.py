@@ -104,3 +104,34 @@ def test_the_secretariat_moves_a_congress_on_a_narrow_phone(app, narrow_page, vi
     fits_the_width(page)
     follow(page.get_by_role("button", name="Move the congress and tell everyone registered"))
     expect(banner(page)).to_contain_text("The congress has moved. 0 people are being told by email.")
+
+
+@pytest.mark.usefixtures("resident_things")
+def test_the_residents_pages_in_bengali(app, page, visit, follow, sign_in_as, demo, bengali, english_left):
+    with app.app_context():
+        resident = accounts.user_by_email(demo["resident"])
+        [registration] = congresses.registrations_of(resident)
+        [sent] = proposals.submitted_by(resident)
+        path, references = congresses.manage_path(registration), (registration.reference, sent.reference)
+    data = (
+        "Free swimming for carers at Mile End Leisure Centre",
+        "Benches",
+        "Spring 2027 Partnership Congress",
+        "Rahima Begum",
+        demo["resident"],
+        *references,
+        "Safer streets",
+        "Good work",
+        "Children first",
+    )
+    sign_in_as(page, demo["resident"])
+    asked = bengali("Cancel your registration for the %(congress)s?") % {"congress": "Spring 2027 Partnership Congress"}
+    for address, title in (
+        ("/account/", bengali("Your account")),
+        (path, bengali("You have a place")),
+        (f"{path}/change", bengali("Change your registration")),
+        (f"{path}/cancel", asked),
+    ):
+        visit(page, f"{address}?lang=bn")
+        expect(heading(page)).to_have_text(title)
+        assert english_left(page, data) == [], address
