@@ -3,6 +3,7 @@ registering twice leads to the registration; the registration's page changes wor
 registration closes (places decided as at sign-up) and asks before it cancels."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from html import unescape
 
@@ -12,7 +13,7 @@ from test_congress import make_congress
 from engage.accounts import services as accounts
 from engage.cli import DEMO_PASSWORD
 from engage.congress import services as congresses
-from engage.congress.models import Registration
+from engage.congress.models import Registration, WorkshopPlace
 from engage.extensions import db
 from engage.proposals import services as proposals
 from engage.time import utcnow
@@ -154,3 +155,24 @@ def test_cancelling_a_registration_asks_first(app, resident):
     with app.app_context():
         assert db.session.scalar(db.select(Registration.status)) == "cancelled"
     assert "Your registration is cancelled." in text(resident.get(f"{page}/cancel"))
+
+
+def test_changes_made_at_once_never_oversell_a_workshop(app):
+    """Twenty people with a place move to a workshop of five at the same moment: five get it, the rest wait."""
+    with app.app_context():
+        made = make_congress(capacity=50, workshop_capacity=5)
+        safer = made.workshops[0].id
+        ids = [congresses.register(made, name=f"P{n}", email=f"p{n}@example.org").id for n in range(20)]
+        db.session.commit()
+
+    def move(registration_id: int) -> None:
+        with app.app_context():
+            congresses.change(db.session.get(Registration, registration_id), [safer], {})
+            db.session.commit()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(move, ids))
+    with app.app_context():
+        places = db.session.scalars(db.select(WorkshopPlace.status).filter_by(workshop_id=safer)).all()
+        assert (places.count("confirmed"), places.count("waitlisted")) == (5, 15)
+        assert congresses.workshop(safer).confirmed == 5  # its counter agrees with its places
