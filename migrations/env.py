@@ -11,7 +11,7 @@ if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 db = current_app.extensions["migrate"].db
-# Indexes (and a column) made by hand in migrations, on expressions Alembic cannot compare.
+# Indexes (a column, a virtual table) made by hand in migrations, which Alembic cannot compare.
 HAND_MADE = {
     "ix_proposal_fulltext",
     "ix_proposal_title_trigram",
@@ -25,11 +25,17 @@ HAND_MADE = {
     "ix_queued_call_to_action_open",
     "ix_proposal_search_document",
     "search_document",  # proposal's generated full-text column, PostgreSQL only
+    # proposal's FTS5 index and its shadow tables, SQLite only (c4e6a8b0d2f1)
+    "proposal_search",
+    "proposal_search_data",
+    "proposal_search_idx",
+    "proposal_search_docsize",
+    "proposal_search_config",
 }
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    return not (type_ in ("index", "column") and name in HAND_MADE)
+    return not (type_ in ("index", "column", "table") and name in HAND_MADE)
 
 
 def run_migrations_offline() -> None:

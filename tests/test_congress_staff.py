@@ -106,6 +106,7 @@ PAGES = [
     BASE,
     f"{BASE}/workshops/new",
     f"{BASE}/capacity",
+    f"{BASE}/date",
     f"{BASE}/cancel",
     f"{BASE}/registrations",
     f"{BASE}/planning",
@@ -135,6 +136,7 @@ BUTTONS = [
     "/secretariat/congress/new",
     f"{BASE}/workshops/new",
     f"{BASE}/capacity",
+    f"{BASE}/date",
     f"{BASE}/publish",
     f"{BASE}/close-registration",
     f"{BASE}/cancel",
@@ -154,6 +156,7 @@ def test_every_change_is_refused_to_everyone_else(app, new_browser, congress_wit
     with app.app_context():
         congress = congresses.by_slug(SLUG)
         assert (congress.state, congress.capacity, len(congress.workshops)) == ("published", 1, 3)
+        assert planning.london_day(congress.starts_at) == congress_day()
         assert checked_in_at(app, congress_with_people) is None
 
 
@@ -350,6 +353,46 @@ def test_cancelling_tells_each_registrant_exactly_once_and_offers_no_place(app, 
     late = {"name": "Late", "email": "late@example.org", "language": "en", "interpreter": "none"}
     page = secretariat.submit(f"{BASE}/register", late)
     assert "This congress is cancelled." in page.get_data(as_text=True)
+
+
+def test_moving_the_congress_through_its_pages_tells_each_registrant_once(app, secretariat, deliver):
+    with app.app_context():
+        congress = make_congress(capacity=2)
+        people = [register(congress, n, workshop_ids=[congress.workshops[0].id]) for n in range(3)]
+        congresses.cancel(register(congress, 9))
+        db.session.commit()
+        assert [p.status for p in people] == ["confirmed", "confirmed", "waitlisted"]
+    before = len(deliver())
+    day, page = congress_day(), f"{BASE}/date"
+    form = secretariat.get(page).get_data(as_text=True)
+    assert f'value="{day.day:02}"' in form and 'value="10:00"' in form and 'value="16:00"' in form
+    past = secretariat.submit(page, {"date": ["1", "1", "2001"], "starts": "09:30", "ends": "15:00"})
+    assert "The date of the congress must be in the future" in past.get_data(as_text=True)
+    assert 'value="09:30"' in past.get_data(as_text=True)  # what was typed stays
+    later = day + timedelta(days=7)
+    new = {"date": [str(later.day), str(later.month), str(later.year)], "starts": "09:30", "ends": "15:00"}
+    check = secretariat.submit(page, new)
+    assert "Check the new date" in check.get_data(as_text=True)
+    assert "3 people registered are told by email" in check.get_data(as_text=True)
+    with app.app_context():
+        assert planning.london_day(congresses.by_slug(SLUG).starts_at) == day  # nothing moved yet
+    assert len(deliver()) == before
+
+    moved = secretariat.submit(page, {**new, "confirmed": "x"}, follow_redirects=True)
+    assert "The congress has moved. 3 people are being told by email." in moved.get_data(as_text=True)
+    messages = deliver()[before:]
+    assert sorted(m["To"] for m in messages) == [f"p{n}@example.org" for n in range(3)]
+    new_date = f"{later:%A} {later.day} {later:%B %Y}, 09:30"
+    assert {m["Subject"].strip() for m in messages} == {f"The Spring 2027 Congress has a new date: {new_date}"}
+    with app.app_context():
+        congress = congresses.by_slug(SLUG)
+        assert (congress.starts_at, congress.ends_at) == (
+            planning.utc_from_london(later, time(9, 30)),
+            planning.utc_from_london(later, time(15)),
+        )
+        assert [w.starts_at for w in congress.workshops] == [
+            planning.utc_from_london(later, time(hour, 30)) for hour in (10, 10, 13)
+        ]  # each workshop keeps its place in the day
 
 
 @pytest.fixture
@@ -636,7 +679,9 @@ def test_a_cancelled_congress_takes_no_more_workshops_or_registrations(ctx, demo
     assert db.session.scalar(db.select(db.func.count(Workshop.id))) == 3
 
 
-@pytest.mark.parametrize("page", ["/secretariat/congress/", "/secretariat/congress/new", BASE, f"{BASE}/planning"])
+@pytest.mark.parametrize(
+    "page", ["/secretariat/congress/", "/secretariat/congress/new", BASE, f"{BASE}/planning", f"{BASE}/date"]
+)
 def test_the_pages_speak_bengali(app, secretariat, bengali, page):
     with app.app_context():
         make_congress()

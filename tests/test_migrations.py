@@ -23,6 +23,12 @@ HAND_MADE = {
     "ix_queued_call_to_action_open",
     "ix_proposal_search_document",
     "search_document",  # proposal's generated full-text column, PostgreSQL only
+    # proposal's FTS5 index and its shadow tables, SQLite only (c4e6a8b0d2f1)
+    "proposal_search",
+    "proposal_search_data",
+    "proposal_search_idx",
+    "proposal_search_docsize",
+    "proposal_search_config",
 }  # made by hand in its migration, as in migrations/env.py
 
 

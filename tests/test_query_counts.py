@@ -1,14 +1,18 @@
 """Pages issue a fixed number of SQL queries whatever the amount of data behind them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from support import QueryCounter
+from test_own_things import ANSWERS, REGISTER, RESIDENT, congress, write
 
 from engage.accounts import services as accounts
 from engage.cli import DEMO_PASSWORD
+from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import services as notices
+from engage.time import utcnow
 
 
 def queries(app, client, url) -> int:
@@ -33,6 +37,14 @@ def add_failed_notices(app, how_many: int, start: int) -> None:
         for number in range(start, start + how_many):
             notices.queue("password_changed", f"p{number}@example.org", f"n{number}", {"name": "P"}).status = "failed"
         db.session.commit()
+
+
+@pytest.fixture
+def resident(app, new_browser):
+    app.test_cli_runner().invoke(args=["demo", "--accounts-only"])
+    person = new_browser()
+    person.submit("/account/sign-in", {"email": "resident@example.org", "password": DEMO_PASSWORD})
+    return person
 
 
 @pytest.fixture
@@ -194,3 +206,32 @@ def test_a_search_is_planned_for_its_words_at_every_run_and_the_list_is_prepared
             prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
             assert any("proposal.reference" in statement for statement in prepared), prepared
             assert not any("to_tsquery" in statement for statement in prepared), prepared
+
+
+def test_the_account_page_costs_the_same_queries_with_few_or_many_things(app, resident):
+    """The person's proposals, drafts and registrations: a query each, however many."""
+    congress(app, capacity=50)
+    write(app, ["One"])
+    write(app, ["Draft one"], submitted=False)
+    resident.submit(REGISTER, ANSWERS)
+    few = queries(app, resident.client, "/account/")
+    write(app, [f"Idea {n}" for n in range(15)])
+    write(app, [f"Draft {n}" for n in range(15)], submitted=False)
+    with app.app_context():
+        user = accounts.user_by_email(RESIDENT)
+        for number in range(5):
+            other = congresses.create(
+                slug=f"autumn-{number}",
+                title=f"Autumn {number}",
+                starts_at=utcnow() + timedelta(days=90 + number),
+                ends_at=utcnow() + timedelta(days=90 + number, hours=4),
+                venue="Town Hall",
+                venue_access="Step-free",
+                capacity=10,
+                opens_at=utcnow() - timedelta(days=1),
+                closes_at=utcnow() + timedelta(days=80),
+                workshops=[],
+            )
+            congresses.register(other, name="Rahima Begum", email=RESIDENT, user=user)
+        db.session.commit()
+    assert queries(app, resident.client, "/account/") == few

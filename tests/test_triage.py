@@ -58,11 +58,11 @@ def proposal_of(app, reference) -> Proposal:
         return found
 
 
-def decide(person, reference, decision, data, board=HEALTH):
+def decide(person, reference, decision, data, board=HEALTH, **kwargs):
     page = f"/workspace/{board}/proposals/{reference}/{decision}"
     html = person.get(page).get_data(as_text=True)
     version = html.split('name="version" type="hidden" value="')[1].split('"')[0]
-    return person.submit(page, {"version": version, **data}, page=page)
+    return person.submit(page, {"version": version, **data}, page=page, **kwargs)
 
 
 def test_a_proposal_goes_from_the_queue_to_a_work_programme_item(app, demo, new_browser, deliver):
@@ -704,3 +704,45 @@ def test_the_workspace_navigation_says_where_you_are_and_offers_pegs_pages_only_
     assert ("Meetings", True) in links(admin.get(f"/workspace/{HEALTH}/meetings/").get_data(as_text=True))
     bengali = admin.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True)  # kept once for each language
     assert "উত্তরের লেখা" in bengali and "Response wording" not in bengali
+
+
+def test_every_decision_lands_on_a_page_that_exists_saying_what_happened(app, demo, new_browser):
+    """After each decision (and assigning, and the queue's bulk actions) the member lands on a page that is there; a
+    referral, which takes the proposal out of the board's hands, on the board's queue, saying where it went."""
+    member = sign_in(new_browser, "member@example.org")
+    kept = make_proposal(app, "Free swimming for unpaid carers")
+    decisions = {
+        "start-review": {"reason": "ok"},
+        "request-information": {"reason": "Which pools?"},
+        "decline": {"reason": "Not for us.", "signpost": "Ask your ward councillor."},
+        "refer": {"reason": "Safety leads on this.", "to_board": SAFETY},
+        "duplicate": {"reason": "Same idea.", "kept": kept},
+        "escalate": {"reason": "PEG decides.", "issue": "Money", "ask": "Fund it", "why_not_resolved": "No budget"},
+        "accept": {"reason": "Yes.", "new_item_title": "Carers swim free"},
+    }
+    for decision, data in decisions.items():
+        reference = make_proposal(app, f"Idea for {decision}")
+        if decision != "start-review":
+            decide(member, reference, "start-review", {"reason": "ok"})
+        landed = decide(member, reference, decision, data, follow_redirects=True)
+        assert landed.status_code == 200, decision
+        page = html.unescape(landed.get_data(as_text=True))
+        if decision == "refer":
+            assert landed.request.path == f"/workspace/{HEALTH}/"
+            assert "Referred to Community Safety Partnership. The resident has been told." in page
+        else:
+            assert landed.request.path == f"/workspace/{HEALTH}/proposals/{reference}", decision
+            assert "Decision recorded. The resident has been told." in page
+    reference = make_proposal(app, "Idea to assign")
+    with app.app_context():
+        member_id = accounts.user_by_email("member@example.org").id
+    assign = f"/workspace/{HEALTH}/proposals/{reference}/assign"
+    version = member.get(assign).get_data(as_text=True).split('name="version" type="hidden" value="')[1].split('"')[0]
+    landed = member.submit(assign, {"version": version, "assignee": str(member_id)}, follow_redirects=True)
+    assert landed.status_code == 200 and "Assigned." in landed.get_data(as_text=True)
+    queue_page = f"/workspace/{HEALTH}/"
+    token = csrf_token(member.get(queue_page).get_data(as_text=True))
+    for action in ({"start": "x"}, {"assign": "x", "assignee": str(member_id)}):
+        data = {"csrf_token": token, "proposal": [reference], **action}
+        landed = member.client.post(f"{queue_page}bulk", data=data, follow_redirects=True)
+        assert landed.status_code == 200 and landed.request.path == queue_page

@@ -17,12 +17,16 @@ from engage.accounts.forms import (
     SignInForm,
 )
 from engage.accounts.policy import requires, signed_in
+from engage.congress import planning
+from engage.congress import services as congresses
 from engage.errors import DomainError
 from engage.extensions import db, limiter
 from engage.forms import show_error
 from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.i18n import lazy_gettext as _l
+from engage.proposals import services as proposals
+from engage.proposals import statuses
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -255,7 +259,19 @@ def reset_password_token(token: str):
 @bp.get("/")
 @requires(signed_in)
 def account():
-    return render_template("accounts/account.html", person=accounts.account(current_user), resend_form=ButtonForm())
+    """The account, and the person's own things: proposals, drafts and congress registrations (a query each)."""
+    registrations = congresses.registrations_of(current_user)
+    return render_template(
+        "accounts/account.html",
+        person=accounts.account(current_user),
+        resend_form=ButtonForm(),
+        submitted=proposals.submitted_by(current_user),
+        drafts=proposals.drafts_of(current_user),
+        registrations=[(r, congresses.manage_path(r)) for r in registrations],
+        labels=statuses.labels_in(language()),
+        colours=statuses.COLOURS,
+        registration_labels=planning.STATUS_LABELS,
+    )
 
 
 @bp.route("/change-password", methods=["GET", "POST"])

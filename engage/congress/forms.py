@@ -37,15 +37,20 @@ INTERPRETERS = [
 ]
 
 
-def registration_form(programme, structure, language: str, guest: bool = False) -> FlaskForm:
+# What a person may change of their registration until registration closes: their workshops and these.
+CHANGEABLE = ("access", "access_other", "interpreter", "dietary", "creche")
+
+
+def registration_form(programme, structure, language: str, guest: bool = False, change: bool = False) -> FlaskForm:
     """The congress's questions; one workshop question per time slot of its programme; and, for someone without
-    an account, their name and email address. The form's class is made once for each programme (a programme and a
-    structure read again are other objects), language and kind of person."""
-    return _registration_form_class(programme, structure, language, guest)()
+    an account, their name and email address. To change a registration, its workshops and needs alone. The form's
+    class is made once for each programme (a programme and a structure read again are other objects), language and
+    kind of person or change."""
+    return _registration_form_class(programme, structure, language, guest, change)()
 
 
 @lru_cache(maxsize=64)
-def _registration_form_class(programme, structure, language: str, guest: bool) -> type[FlaskForm]:
+def _registration_form_class(programme, structure, language: str, guest: bool, change: bool) -> type[FlaskForm]:
     class RegistrationForm(FlaskForm):
         attending_as = RadioField(
             _l("Are you coming as"),
@@ -117,6 +122,10 @@ def _registration_form_class(programme, structure, language: str, guest: bool) -
             autocomplete="name",
         )
         RegistrationForm.email = email_field()
+    if change:
+        for name in ("attending_as", "organisation", "priorities", "consent"):
+            delattr(RegistrationForm, name)
+        RegistrationForm.submit = SubmitField(_l("Save the changes"), widget=GovSubmitInput())
     slots: dict = {}
     for workshop in programme.workshops:
         slots.setdefault(workshop.starts_at, []).append(workshop)
@@ -141,6 +150,28 @@ def _slots(form) -> list:
 
 def workshop_choices(form) -> list[int]:
     return [int(field.data) for field in _slots(form) if field.data]
+
+
+def fill_in(form, registration) -> None:
+    """A change form showing the registration as it is: its needs and, in each time slot, its workshop."""
+    for name in CHANGEABLE:
+        form[name].data = registration.needs.get(name, form[name].default)
+    chosen = {str(place.workshop_id) for place in registration.places if place.status != "cancelled"}
+    for field in _slots(form):
+        field.data = next((c.value for c in field.choices if c.value in chosen), "")
+
+
+def needs_described(needs: dict) -> list[str]:
+    """What a registration asks us to arrange, a line each, in the page's language."""
+    access, interpreters = ({c.value: c.label for c in choices} for choices in (ACCESS, INTERPRETERS))
+    lines = [access[key] for key in needs.get("access", []) if key in access] + [needs.get("access_other", "")]
+    if needs.get("interpreter", "none") in interpreters.keys() - {"none"}:
+        lines.append(_l("An interpreter: %(language)s", language=interpreters[needs["interpreter"]]))
+    if needs.get("dietary"):
+        lines.append(_l("Dietary needs: %(needs)s", needs=needs["dietary"]))
+    if needs.get("creche"):
+        lines.append(_l("Creche: %(places)s", places=needs["creche"]))
+    return [line for line in lines if line]
 
 
 def show_full(form, full: set[int]) -> None:

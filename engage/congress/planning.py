@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "offered": _l("Place offered"),
     "waitlisted": _l("Waiting list"),
     "cancelled": _l("Cancelled"),
+    "unconfirmed": _l("Not confirmed yet"),
 }
 ACCESS_KEYS = ("step_free", "hearing_loop", "bsl", "large_print")
 INTERPRETER_KEYS = ("bengali", "sylheti", "somali", "other")
@@ -152,6 +153,24 @@ def close_registration(congress: Congress, actor: Person, now: datetime | None =
     db.session.flush()
 
 
+def move_congress(
+    congress: Congress, actor: Person, *, day: date, starts: time, ends: time, now: datetime | None = None
+) -> int:
+    """Move a congress to another day or times (London times), its workshops with it; everyone registered is told
+    by email (congresses.move). Returns how many people are told."""
+    return congresses.move(congress, *new_times(congress, day, starts, ends, now), actor)
+
+
+def new_times(congress: Congress, day: date, starts: time, ends: time, now: datetime | None = None) -> tuple:
+    """The start and end (UTC) a congress would move to, or a DomainError saying why it cannot."""
+    _not_cancelled(congress)
+    if ends <= starts:
+        raise DomainError(_l("The end time must be after the start time"), field="ends")
+    if day <= london_day(now or utcnow()):
+        raise DomainError(_l("The date of the congress must be in the future"), field="date")
+    return utc_from_london(day, starts), utc_from_london(day, ends)
+
+
 def cancel_congress(congress: Congress, actor: Person, now: datetime | None = None) -> int:
     """Call the congress off: every live registration is cancelled, no place is offered to anyone, and each
     registrant is told once (the notice's key is the registration's, so a retry never tells anyone twice).
@@ -222,6 +241,11 @@ class Counts:
     waitlisted: int = 0
     cancelled: int = 0
     checked_in: int = 0
+
+    @property
+    def registered(self) -> int:
+        """Everyone with a live registration: who is told when the congress moves or is cancelled."""
+        return self.confirmed + self.offered + self.waitlisted
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """The congress pages: what is coming, registering, and a registration's own page (reached by its signed link)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
 from engage.congress import services as congresses
-from engage.congress.forms import registration_form, show_full, workshop_choices
+from engage.congress.forms import CHANGEABLE, fill_in, needs_described, registration_form, show_full, workshop_choices
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -46,13 +46,7 @@ def show(slug: str):
 
 
 def _needs(form) -> dict:
-    return {
-        "access": form.access.data,
-        "access_other": form.access_other.data or "",
-        "interpreter": form.interpreter.data,
-        "dietary": form.dietary.data or "",
-        "creche": form.creche.data or "",
-    }
+    return {name: form[name].data or ([] if name == "access" else "") for name in CHANGEABLE}
 
 
 @bp.route("/<slug:slug>/register", methods=["GET", "POST"])
@@ -84,6 +78,8 @@ def register(slug: str):
                 )
         except DomainError as error:
             db.session.rollback()
+            if not guest and (already := _already_registered(congress)):
+                return already
             show_error(form, error)
         else:
             page = url_for("congress.check_email", slug=slug) if guest else congresses.manage_path(registration)
@@ -91,6 +87,20 @@ def register(slug: str):
             return redirect(page)
     show_full(form, congresses.full_workshops(congress))
     return render_template("congress/register.html", congress=congress, form=form, guest=guest)
+
+
+def _already_registered(congress):
+    """Signed in and registered already: to the registration the account made; one made with its address alone is
+    sent its link by email (the account may not have shown it holds the address). None if neither."""
+    mine = congresses.registration_of(congress.id, current_user)
+    if mine is not None:
+        flash(_("You are already registered for this congress. This is your registration."), "important")
+        return redirect(congresses.manage_path(mine))
+    if congresses.send_link(congress, current_user.email):
+        db.session.commit()
+        flash(_("You are already registered for this congress. We have emailed you the link to your registration."))
+        return redirect(url_for("congress.show", slug=congress.slug))
+    return None
 
 
 @bp.get("/<slug:slug>/register/check-your-email")
@@ -113,18 +123,48 @@ def registration(token: str):
         registration=registration,
         token=token,
         position=congresses.waiting_position(registration),
+        changeable=congresses.changeable(registration),
+        needs=needs_described(registration.needs),
         button=ButtonForm(),
     )
 
 
-@bp.post("/registration/<token>/cancel")
-def cancel(token: str):
+@bp.route("/registration/<token>/change", methods=["GET", "POST"])
+def change(token: str):
+    """The person's workshops and needs, changed until registration closes."""
     registration = _registration(token)
-    if ButtonForm().validate_on_submit():
+    if not congresses.changeable(registration):
+        flash(_("Registration for this congress has closed: your registration can no longer be changed."), "important")
+        return redirect(url_for("congress.registration", token=token))
+    programme = congresses.programme(registration.congress.slug)
+    form = registration_form(programme, partnership.structure(), language(), change=True)
+    if request.method == "GET":
+        fill_in(form, registration)
+    if form.validate_on_submit():
+        try:
+            congresses.change(registration, workshop_choices(form), _needs(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your registration is changed."), "success")
+            return redirect(url_for("congress.registration", token=token))
+    show_full(form, congresses.full_workshops(programme))
+    return render_template("congress/change.html", registration=registration, form=form, token=token)
+
+
+@bp.route("/registration/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    """Asks first; cancels when the person says yes."""
+    registration = _registration(token)
+    button = ButtonForm()
+    if button.validate_on_submit():
         congresses.cancel(registration)
         db.session.commit()
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
-    return redirect(url_for("congress.registration", token=token))
+        return redirect(url_for("congress.registration", token=token))
+    return render_template("congress/cancel.html", registration=registration, token=token, button=button)
 
 
 @bp.post("/registration/<token>/confirm")

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, make_transient_to_detached, selectinload
 
 from engage.accounts.models import Person, User
 from engage.audit import services as audit
@@ -341,6 +341,27 @@ def live_registration(congress: Congress, email: str) -> Registration | None:
     return db.session.scalar(query)
 
 
+def registration_of(congress_id: int, user: Person) -> Registration | None:
+    """The live registration the account made (or the secretariat made for it) for the congress: by the account's
+    own link, never by an address it may not have confirmed."""
+    query = select(Registration).where(
+        Registration.congress_id == congress_id, Registration.user_id == user.id, Registration.status != "cancelled"
+    )
+    return db.session.scalar(query)
+
+
+def registrations_of(user: Person) -> list[Registration]:
+    """Every registration linked to the account, with its congress, the latest congress first: one query."""
+    query = (
+        select(Registration)
+        .join(Registration.congress)
+        .where(Registration.user_id == user.id)
+        .options(contains_eager(Registration.congress))
+        .order_by(Congress.starts_at.desc(), Registration.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
 def register(
     congress: Congress | Programme,
     *,
@@ -522,15 +543,21 @@ def request_place(
     if not is_open(congress):
         raise DomainError(_l("Registration for this congress is not open."))
     for _ in range(REFERENCE_TRIES):
-        existing = live_registration(congress, email)
-        if existing is not None:
-            _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
+        if send_link(congress, email):
             return
         registration = _new_registration(congress, name, email, language, workshop_ids, **answers)
         if registration is not None:
             _tell(registration, "registration_link", key=f"registration-link:{registration.id}:first")
             return
     raise RuntimeError(f"{REFERENCE_TRIES} references in a row already given")
+
+
+def send_link(congress: Congress | Programme, email: str) -> bool:
+    """Email the address's live registration for the congress the link to its page (again); False if it has none."""
+    existing = live_registration(congress, email)
+    if existing is not None:
+        _tell(existing, "registration_link", key=f"registration-link:{existing.id}:{secrets.token_hex(6)}")
+    return existing is not None
 
 
 def confirm_email(registration: Registration) -> None:
@@ -575,15 +602,55 @@ def cancel(registration: Registration, actor: Person | None = None) -> None:
     registration.status = "cancelled"
     registration.cancelled_at = utcnow()
     for place in registration.places:
-        if place.status == "confirmed":
-            place.workshop.confirmed -= 1
-            _promote_workshop(place.workshop)
-        place.status = "cancelled"
+        _give_up(place)
     if held:
         congress.confirmed -= 1
         _offer_places(congress)
     if actor is not None:
         audit.record(actor, "cancel", registration)
+    db.session.flush()
+
+
+def _give_up(place: WorkshopPlace) -> None:
+    """A workshop place given up: a place held there passes to the next person waiting for the workshop."""
+    if place.status == "confirmed":
+        place.workshop.confirmed -= 1
+        _promote_workshop(place.workshop)
+    place.status = "cancelled"
+
+
+def changeable(registration: Registration) -> bool:
+    """Whether the person may still change their workshops and needs: until registration closes."""
+    congress = registration.congress
+    return registration.status != "cancelled" and congress.state == "published" and utcnow() < congress.closes_at
+
+
+def change(registration: Registration, workshop_ids: list[int], needs: dict) -> None:
+    """Change a registration's workshops and needs, until registration closes. A workshop given up passes its place
+    to the next person waiting for it; one newly chosen is a place where there is room (for someone with a place at
+    the congress), else a place on its waiting list: decided under the congress row's lock, as at sign-up."""
+    congress = _lock(registration.congress_id)
+    db.session.refresh(registration)
+    if not changeable(registration):
+        raise DomainError(_l("Registration for this congress has closed: your registration can no longer be changed."))
+    chosen = _chosen(congress, workshop_ids)
+    places = {place.workshop_id: place for place in registration.places}
+    for workshop_id, place in places.items():
+        if workshop_id not in chosen and place.status != "cancelled":
+            _give_up(place)
+    db.session.flush()  # the places given up counted before the new ones are taken
+    wanted = [w for w in chosen if w not in places or places[w].status == "cancelled"]
+    if registration.status == "unconfirmed":
+        decided = dict.fromkeys(wanted, "requested")
+    else:
+        holding = "confirmed" if registration.status in HOLDING else "waitlisted"
+        decided = _take_workshop_places(congress, holding, wanted)
+    for workshop_id, status in decided.items():
+        if workshop_id in places:
+            places[workshop_id].status = status
+        else:
+            registration.places.append(WorkshopPlace(workshop_id=workshop_id, status=status))
+    registration.needs = needs
     db.session.flush()
 
 
@@ -759,11 +826,14 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def move(congress: Congress, starts_at: datetime, ends_at: datetime, actor: Person) -> int:
-    """Change a congress's date and times; everyone registered is told once, with a new invitation."""
+    """Change a congress's date and times, its workshops' time slots moving with its start; everyone registered is
+    told once, with a new invitation."""
     locked = _lock(congress.id)
     if ends_at <= starts_at:
         raise DomainError(_l("The end must be after the start"), field="ends_at")
     audit.record(actor, "move", locked, before=locked.starts_at.isoformat(), after=starts_at.isoformat())
+    for workshop in locked.workshops:
+        workshop.starts_at += starts_at - locked.starts_at
     locked.starts_at, locked.ends_at = starts_at, ends_at
     locked.closes_at = min(locked.closes_at, starts_at)
     live = select(Registration).where(Registration.congress_id == locked.id, Registration.status.in_(LIVE))

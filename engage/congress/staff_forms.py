@@ -221,6 +221,16 @@ class CapacityForm(FlaskForm):
     submit = SubmitField(_l("Change the number of places"), widget=GovSubmitInput())
 
 
+class MoveForm(FlaskForm):
+    """A congress's new date and times: first checked (`submit`), then confirmed on the next page (`confirmed`)."""
+
+    date = CongressForm.date
+    starts = CongressForm.starts
+    ends = CongressForm.ends
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+    confirmed = SubmitField(_l("Move the congress and tell everyone registered"), widget=GovSubmitInput())
+
+
 class SearchForm(FlaskForm):
     class Meta:
         csrf = False

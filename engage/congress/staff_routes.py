@@ -2,6 +2,7 @@
 lists and check-in, and registering someone on their behalf."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
@@ -127,6 +128,38 @@ def capacity(slug: str):
             flash(_("The number of places is changed. Anyone offered a place has been told."), "success")
             return redirect(url_for("congress_staff.show", slug=slug))
     return render_template("congress/staff/capacity.html", congress=congress, form=form)
+
+
+@bp.route("/<slug:slug>/date", methods=["GET", "POST"])
+@requires(secretariat)
+def move(slug: str):
+    """The congress's new date and times, then a page to check them, then the move (everyone registered is told)."""
+    congress = _congress(slug)
+    form = forms.MoveForm()
+    if request.method == "GET":
+        form.date.data = planning.london_day(congress.starts_at)
+        form.starts.data, form.ends.data = (format_datetime(t, "HH:mm") for t in (congress.starts_at, congress.ends_at))
+    if form.validate_on_submit():
+        choice = {"day": form.date.data, "starts": form.starts.clock, "ends": form.ends.clock}
+        try:
+            at = planning.new_times(congress, **choice)
+            if not form.confirmed.data:
+                counts = planning.dashboard(congress).overall
+                page = "congress/staff/move_check.html"
+                return render_template(page, congress=congress, form=form, at=at, counts=counts)
+            told = planning.move_congress(congress, current_user, **choice)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            message = ngettext(
+                "The congress has moved. %(num)s person is being told by email.",
+                "The congress has moved. %(num)s people are being told by email.",
+                told,
+            )
+            flash(message, "success")
+            return redirect(url_for("congress_staff.show", slug=slug))
+    return render_template("congress/staff/move.html", congress=congress, form=form)
 
 
 @bp.post("/<slug:slug>/publish")

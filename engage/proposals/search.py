@@ -1,11 +1,11 @@
 """Finding proposals: the public list's filters, full-text search (PostgreSQL's, or a plain fallback on SQLite),
-and proposals that look like one being written."""
+and proposals that look like one being written (PostgreSQL's full-text search, or SQLite's FTS5)."""
 
-import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
@@ -18,7 +18,19 @@ PAGE_SIZE = 20
 # On PostgreSQL, each proposal's title, problem and idea as a tsvector: a generated column with its GIN index,
 # made by the migration b7c1e2d3f4a5 and not in the models (SQLite has no such column).
 DOCUMENT = "proposal.search_document"
-WORD = re.compile(r"\w{3,}")
+# On SQLite, each proposal's title and problem in an FTS5 index kept by triggers (the migration c4e6a8b0d2f1).
+SIMILAR = table("proposal_search", column("rowid"))
+# Words too common to tell one proposal from another, left out when looking for proposals like one being written:
+# a small list of our own, in English and Bengali, not a full stop list (PostgreSQL drops more English ones itself).
+COMMON_WORDS = frozenset(
+    """
+    about after also and any are because been but can could does for from get had has have how into its just more
+    most much need needs not now our out should some than that the their them there these they this those too very
+    was were what when where which who why will with would you your people residents borough local area make
+    এবং আর কিন্তু জন্য থেকে দিয়ে করে করা করতে হয় হবে আছে নেই এই সেই যে কী আমাদের আমার আমরা তাদের তারা একটি একটা
+    অনেক খুব মানুষ মানুষের এলাকা এলাকার দরকার চাই
+    """.split()  # noqa: SIM905 (read as the list of words it is)
+)
 
 
 @dataclass
@@ -53,16 +65,11 @@ def published() -> Select:
     return select(Proposal).where(*PUBLISHED)
 
 
-def _match(typed: str, any_word: bool = False):
-    """The condition a proposal's text meets when it has the words typed (all of them, or any); None for none."""
-    words = WORD.findall(typed.lower())[:12]
-    if not words:
-        return None
-    if _postgres():
-        joined = (" | " if any_word else " & ").join(words)
-        return literal_column(DOCUMENT).op("@@")(func.to_tsquery("english", joined))
-    conditions = [_has_word(f"%{_escape_like(word)}%") for word in words]
-    return or_(*conditions) if any_word else and_(*conditions)
+def words(typed: str, leaving_out: frozenset = frozenset()) -> list[str]:
+    """What was typed as words of three characters or more, lower case, the first 12 not left out. A word is letters,
+    digits and marks: Bengali writes most vowels as marks, which a regular expression's \\w does not match."""
+    spaced = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in typed.lower())
+    return [word for word in spaced.split() if len(word) >= 3 and word not in leaving_out][:12]
 
 
 def _has_word(pattern):
@@ -97,7 +104,7 @@ class Shape:
 
 def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]:
     """The shape of a list request and the values its statements bind."""
-    words = WORD.findall(filters.q.lower())[:12]
+    typed = words(filters.q)
     priority = known.calls_to_action.get(filters.call_to_action)
     values = {
         "priority_listed": listed(priority.id) if priority else None,
@@ -106,12 +113,12 @@ def _shape(filters: Filters, known: partnership.Structure) -> tuple[Shape, dict]
         "status": filters.status,
     }
     if _postgres():
-        values["query"] = " & ".join(words)
+        values["query"] = " & ".join(typed)
     else:
-        values.update({f"word{n}": f"%{_escape_like(word)}%" for n, word in enumerate(words)})
+        values.update({f"word{n}": f"%{_escape_like(word)}%" for n, word in enumerate(typed)})
     ward = "borough-wide" if filters.ward == "borough-wide" else state_of(filters.ward, values["ward_id"])
     shape = Shape(
-        len(words),
+        len(typed),
         state_of(filters.call_to_action, priority),
         ward,
         state_of(filters.board, values["board_id"]),
@@ -236,22 +243,34 @@ def _trigrams() -> bool:
 
 
 def similar(typed: str, exclude_id: int | None = None, limit: int = 5) -> list[Proposal]:
-    """Published proposals like what someone is writing, best first: on PostgreSQL by shared words and (with
-    pg_trgm) titles that look alike even when misspelt; elsewhere by shared words."""
-    condition = _match(typed, any_word=True)
-    if condition is None:
+    """Published proposals like what someone is writing, best first: those with any of its words but the common ones,
+    ranked by how much they share, on PostgreSQL by its full-text rank (and, with pg_trgm, titles that look alike even
+    when misspelt), on SQLite by FTS5's bm25 (a rare word shared counts for more than a frequent one)."""
+    found = words(typed, leaving_out=COMMON_WORDS)
+    if not found:
         return []
-    order = [Proposal.supports.desc(), Proposal.id.desc()]
-    if _postgres():
-        words = " | ".join(WORD.findall(typed.lower())[:12])
-        order.insert(0, func.ts_rank(literal_column(DOCUMENT), func.to_tsquery("english", words)).desc())
-        if _trigrams():
-            condition = or_(condition, Proposal.title.op("%")(typed[:200]))
-            order.insert(0, func.similarity(Proposal.title, typed[:200]).desc())
-    query = published().where(condition).order_by(*order)
+    query = _similar_postgres(found, typed) if _postgres() else _similar_sqlite(found)
     if exclude_id:
         query = query.where(Proposal.id != exclude_id)
-    return list(db.session.scalars(query.limit(limit).execution_options(**PLANNED_EACH_RUN)))
+    query = query.order_by(Proposal.supports.desc(), Proposal.id.desc()).limit(limit)
+    return list(db.session.scalars(query.execution_options(**PLANNED_EACH_RUN)))
+
+
+def _similar_postgres(found: list[str], typed: str) -> Select:
+    words_query = func.to_tsquery("english", " | ".join(found))
+    condition = literal_column(DOCUMENT).op("@@")(words_query)
+    order = [func.ts_rank(literal_column(DOCUMENT), words_query).desc()]
+    if _trigrams():
+        condition = or_(condition, Proposal.title.op("%")(typed[:200]))
+        order.append(func.similarity(Proposal.title, typed[:200]).desc())
+    return published().where(condition).order_by(*order)
+
+
+def _similar_sqlite(found: list[str]) -> Select:
+    """FTS5 with any of the words (each quoted: a word typed is never FTS5's syntax), the title counting double."""
+    matching = literal_column("proposal_search").op("MATCH")(" OR ".join(f'"{word}"' for word in found))
+    rank = func.bm25(literal_column("proposal_search"), 2.0, 1.0)
+    return published().join(SIMILAR, SIMILAR.c.rowid == Proposal.id).where(matching).order_by(rank)
 
 
 def export_rows() -> list[dict]:

@@ -338,6 +338,12 @@ def by_reference(reference: str) -> Proposal | None:
     )
 
 
+def submitted_by(user: Person) -> list[Proposal]:
+    """The person's own proposals but drafts, the latest first: one query."""
+    query = select(Proposal).where(Proposal.author_id == user.id, Proposal.status != "draft")
+    return list(db.session.scalars(query.order_by(Proposal.submitted_at.desc(), Proposal.id.desc())))
+
+
 def drafts_of(user: Person) -> list[Proposal]:
     return list(
         db.session.scalars(

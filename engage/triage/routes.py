@@ -161,9 +161,19 @@ def decide(board: Board, reference: str, decision: str):
                 form.version.raw_data = [str(found.version)]
         else:
             db.session.commit()
-            flash(_("Decision recorded. The resident has been told."), "success")
-            return redirect(url_for("workspace.proposal", board=board.slug, reference=reference))
+            return _carry_on(board, found)
     return _decision_page(board, found, form, triage.DECISIONS[decision].label)
+
+
+def _carry_on(board: Board, decided: Proposal):
+    """After a decision: the proposal's page while it is still the board's, else (referred elsewhere) the board's
+    queue, the banner saying where it went."""
+    if decided.board_id == board.id:
+        flash(_("Decision recorded. The resident has been told."), "success")
+        return redirect(url_for("workspace.proposal", board=board.slug, reference=decided.reference))
+    now_with = decided.board.localised("name", language())
+    flash(_("Referred to %(board)s. The resident has been told.", board=now_with), "success")
+    return redirect(url_for("workspace.queue_page", board=board.slug))
 
 
 def _decision_page(board: Board, proposal: Proposal, form, heading):

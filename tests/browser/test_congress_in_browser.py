@@ -109,10 +109,11 @@ def test_a_place_then_the_waiting_list_then_an_offer_accepted(
     deliver()  # the confirmation and waiting-list emails: out of the way
 
     visit(amina, amina_url)
-    follow(amina.get_by_role("button", name="Cancel my registration"))
+    follow(amina.get_by_role("link", name="Cancel my registration"))
+    follow(amina.get_by_role("button", name="Yes, cancel my registration"))
     expect(amina.locator(".govuk-notification-banner")).to_contain_text("Your registration is cancelled.")
     expect(heading(amina)).to_have_text("Cancelled")
-    expect(amina.get_by_role("button", name="Cancel my registration")).to_have_count(0)
+    expect(amina.get_by_role("link", name="Cancel my registration")).to_have_count(0)
 
     response = kwame.reload()  # Kwame comes back to his page
     assert response is not None and response.status == 200
