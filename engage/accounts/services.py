@@ -8,7 +8,7 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import (
@@ -22,11 +22,14 @@ from engage.accounts.models import (
     User,
     UserSession,
 )
+from engage.accounts.policy import claimable_email
+from engage.congress.models import Registration
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
+from engage.proposals.models import Proposal
 from engage.time import utcnow
 
 
@@ -52,6 +55,33 @@ def normalise_email(email: str) -> str:
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).filter_by(email=normalise_email(email)))
+
+
+def account_of_address(email: str) -> User | None:
+    """The account that has confirmed this address, for what is recorded under it for someone (a registration, a
+    proposal); None when no account has (see policy.claimable_email)."""
+    user = user_by_email(email)
+    return user if user is not None and claimable_email(user) else None
+
+
+def _confirm_address(user: User) -> None:
+    """The account's address is shown to be its own: what was recorded under the address while it was not (by the
+    secretariat, or as a guest) becomes the account's, as it would have been had it been confirmed then."""
+    if user.email_verified_at is not None:
+        return
+    user.email_verified_at = utcnow()
+    db.session.execute(
+        update(Registration)
+        .where(Registration.email == user.email, Registration.user_id.is_(None))
+        .values(user_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Proposal)
+        .where(Proposal.contact_email == user.email, Proposal.author_id.is_(None))
+        .values(author_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _issue_token(user: User, purpose: str) -> str:
@@ -99,7 +129,7 @@ def register(
     db.session.add(user)
     db.session.flush()
     if verified:  # an address the partnership already knows (demo accounts, assisted entry)
-        user.email_verified_at = utcnow()
+        _confirm_address(user)
     else:
         send_verification(user)
     return user
@@ -128,8 +158,7 @@ def _redeem(token: str, purpose: str) -> AccountToken:
 def verify_email(token: str) -> User:
     row = _redeem(token, "verify")
     row.used_at = utcnow()
-    if row.user.email_verified_at is None:
-        row.user.email_verified_at = utcnow()
+    _confirm_address(row.user)
     db.session.flush()
     return row.user
 
@@ -230,7 +259,7 @@ def reset_password(token: str, password: str) -> User:
     user = row.user
     _set_password(user, password)
     # Following the emailed link proves the address, too.
-    user.email_verified_at = user.email_verified_at or utcnow()
+    _confirm_address(user)
     end_other_sessions(user)
     db.session.flush()
     return user
