@@ -136,7 +136,8 @@ def test_a_proposal_recorded_for_an_address_is_an_accounts_only_once_the_account
     assert person.get(f"/proposals/{reference}/withdraw").status_code == 403
     assert VICTIM in [m["To"] for m in deliver()]  # the address is still told, as someone without an account
     person.get(confirm)
-    assert "Withdraw your proposal" in person.get(f"/proposals/{reference}").get_data(as_text=True)
+    page = person.get(f"/proposals/{reference}").get_data(as_text=True)
+    assert "Withdraw your proposal" in page and "Stop following" in page  # as if recorded for them confirmed
     assert person.get(f"/proposals/{reference}/withdraw").status_code == 200
 
 

@@ -8,7 +8,7 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import Select, bindparam, delete, insert, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import (
@@ -29,7 +29,7 @@ from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
-from engage.proposals.models import Proposal
+from engage.proposals.models import Follow, Proposal
 from engage.time import utcnow
 
 
@@ -76,11 +76,15 @@ def _confirm_address(user: User) -> None:
         .values(user_id=user.id)
         .execution_options(synchronize_session=False)
     )
+    recorded = (Proposal.contact_email == user.email, Proposal.author_id.is_(None))
+    # Its author follows a proposal recorded for them (proposals.submit_for), unless they already do.
+    following = select(Follow.proposal_id).where(Follow.user_id == user.id)
+    unfollowed = select(Proposal.id, literal(user.id), literal(utcnow())).where(
+        *recorded, Proposal.id.not_in(following)
+    )
+    db.session.execute(insert(Follow).from_select(["proposal_id", "user_id", "created_at"], unfollowed))
     db.session.execute(
-        update(Proposal)
-        .where(Proposal.contact_email == user.email, Proposal.author_id.is_(None))
-        .values(author_id=user.id)
-        .execution_options(synchronize_session=False)
+        update(Proposal).where(*recorded).values(author_id=user.id).execution_options(synchronize_session=False)
     )
 
 
