@@ -134,11 +134,14 @@ def _registration_form_class(programme, structure, language: str, guest: bool) -
 
 def offer_organisations(form, organisations: list) -> None:
     """Offer, as the organisation someone comes from, only those they represent (policy.represented); someone who
-    represents none is neither asked which nor offered to come as a partner. Set for each request: the form's class is
-    kept for everyone."""
+    represents none is neither asked which (unless they sent one all the same: it is refused on its question) nor
+    offered to come as a partner. Set for each request: the form's class is kept for everyone."""
     form.organisation.choices = [SelectChoice("", _l("None")), *(SelectChoice(o.slug, o.name) for o in organisations)]
-    if not organisations:
-        form.attending_as.choices = [c for c in form.attending_as.choices if c.value != "partner"]
+    if organisations:
+        return
+    form.attending_as.choices = [c for c in form.attending_as.choices if c.value != "partner"]
+    if not form.organisation.data:
+        del form.organisation
 
 
 def _slots(form) -> list:

@@ -72,8 +72,8 @@ def register(slug: str):
     organisations = represented(current_user, known.organisations)
     offer_organisations(form, organisations)
     if form.validate_on_submit():
-        chosen = form.organisation.data if form.attending_as.data == "partner" else None
-        organisation = next((o for o in known.organisations if o.slug == chosen), None)
+        partner = form.attending_as.data == "partner"
+        organisation = next((o for o in organisations if partner and o.slug == form.organisation.data), None)
         answers = {
             "workshop_ids": workshop_choices(form),
             "attending_as": form.attending_as.data,
@@ -99,9 +99,7 @@ def register(slug: str):
             db.session.commit()  # after it, reading the registration's id would cost a query
             return redirect(page)
     show_full(form, congresses.full_workshops(congress))
-    return render_template(
-        "congress/register.html", congress=congress, form=form, guest=guest, confirmed=confirmed, offer=organisations
-    )
+    return render_template("congress/register.html", congress=congress, form=form, guest=guest, confirmed=confirmed)
 
 
 @bp.get("/<slug:slug>/register/check-your-email")
