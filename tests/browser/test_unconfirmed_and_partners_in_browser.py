@@ -38,6 +38,7 @@ def test_an_unconfirmed_account_on_a_phone_is_told_to_confirm_and_registers_by_t
     fits_the_width(page)
     follow(page.get_by_role("button", name="Send the link again"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("We have sent you a new link")
+    expect(page).to_have_url(re.compile(f"{congress}$"))  # still where they were
 
     visit(page, f"{congress}/register")
     expect(page.get_by_text(NOT_CONFIRMED)).to_be_visible()
