@@ -23,7 +23,6 @@ ANSWERS = {
     "who-it-helps": {"who_it_helps": "Older residents, carers and parents."},
     "calls-to-action": {"primary": "3", "others": ["2"]},
     "where": {"ward": "mile-end"},
-    "organisation": {"organisation": "none"},
     "your-name": {"show_name": "yes"},
 }
 

@@ -228,3 +228,114 @@ def test_an_admin_changes_which_board_leads_a_call_to_action(app, demo, new_brow
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
 def test_only_admins_change_the_routing(app, demo, new_browser, role):
     assert signed_in_as(new_browser, role).get("/admin/routing").status_code == (302 if role == "anonymous" else 403)
+
+
+# Speaking for a partner organisation: only its partner representatives may --------------------------------------
+
+THCVS = "tower-hamlets-council-for-voluntary-service"  # the demo partner representative's organisation
+OTHER = "metropolitan-police"  # an organisation no demo account represents
+
+
+def draft_up_to_the_organisation(person) -> str:
+    """A draft with every question answered but on whose behalf; its address."""
+    from test_proposals import ANSWERS, answer_everything, start
+
+    draft = start(person)
+    answer_everything(person, draft, {step: data for step, data in ANSWERS.items() if step != "your-name"})
+    return draft
+
+
+@pytest.mark.parametrize("role", list(ROLE_ACCOUNTS))
+def test_only_a_partner_representative_proposes_on_behalf_of_their_own_organisation(app, demo, new_browser, role):
+    person = signed_in_as(new_browser, role)
+    draft = draft_up_to_the_organisation(person)
+    step = f"{draft}/organisation"
+    forged = person.submit(step, {"organisation": OTHER}, page=f"{draft}/check")
+    if role != "partner_representative":
+        # Someone who represents no organisation is not asked on whose behalf: after where, their name.
+        assert person.get(step).status_code == 404 and forged.status_code == 404
+        after_where = person.submit(f"{draft}/where", {"ward": "mile-end"})
+        assert after_where.headers["Location"].endswith("/your-name")
+        assert "On behalf of" not in person.get(f"{draft}/check").get_data(as_text=True)
+    else:
+        page = unescape(person.get(step).get_data(as_text=True))
+        assert "Tower Hamlets Council for Voluntary Service" in page and "Metropolitan Police" not in page
+        assert forged.status_code == 200 and "Choose one of the options given" in forged.get_data(as_text=True)
+        assert person.submit(step, {"organisation": THCVS}).status_code == 302
+    person.submit(f"{draft}/your-name", {"show_name": "yes"})
+    reference = person.submit(f"{draft}/check", {}).headers["Location"].split("/")[2]
+    page = unescape(app.test_client().get(f"/proposals/{reference}").get_data(as_text=True))
+    assert "Metropolitan Police" not in page
+    speaks_for = "Tower Hamlets Council for Voluntary Service" in page
+    assert speaks_for == (role == "partner_representative")
+
+
+def test_a_representative_whose_role_ends_cannot_send_a_draft_in_the_organisations_name(app, demo, new_browser):
+    partner = signed_in_as(new_browser, "partner_representative")
+    draft = draft_up_to_the_organisation(partner)
+    partner.submit(f"{draft}/organisation", {"organisation": THCVS})
+    partner.submit(f"{draft}/your-name", {"show_name": "yes"})
+    with app.app_context():
+        accounts.revoke(accounts.user_by_email(ROLE_ACCOUNTS["partner_representative"]).roles[0].id)
+        db.session.commit()
+    refused = partner.submit(f"{draft}/check", {}, follow_redirects=True).get_data(as_text=True)
+    assert "You no longer represent the organisation this proposal is on behalf of" in refused
+    with app.app_context():
+        assert db.session.scalar(db.select(Proposal.status)) == "draft"
+    # The draft still names it, so the question is still there, now offering only their own idea.
+    page = unescape(partner.get(f"{draft}/organisation").get_data(as_text=True))
+    assert "No, it is my own idea" in page and "Tower Hamlets Council for Voluntary Service" not in page
+    assert partner.submit(f"{draft}/organisation", {"organisation": "none"}).status_code == 302
+    assert partner.submit(f"{draft}/check", {}).status_code == 302
+
+
+def test_the_on_behalf_of_rule_is_the_services_whoever_calls_it(app, demo):
+    from engage.errors import DomainError
+    from engage.proposals import services as proposals
+
+    with app.app_context():
+        resident = accounts.user_by_email(ROLE_ACCOUNTS["resident"])
+        draft = proposals.start_draft(resident)
+        with pytest.raises(DomainError, match="Choose one of the options given"):
+            proposals.on_behalf_of(draft, resident, THCVS)
+
+
+@pytest.fixture
+def congress(app):
+    from test_congress import make_congress
+
+    with app.app_context():
+        make_congress()
+        db.session.commit()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_a_partner_representative_comes_to_a_congress_as_from_their_own_organisation(
+    app, demo, congress, new_browser, role
+):
+    from engage.congress.models import Registration
+
+    person = signed_in_as(new_browser, role)
+    register = "/congress/spring-2027/register"
+    guest = {"name": "Someone", "email": "someone@example.org"} if role == "anonymous" else {}
+    answers = {**guest, "attending_as": "partner", "interpreter": "none", "dietary": "<b>halal</b>"}
+    page = unescape(person.get(register).get_data(as_text=True))
+    representative = role == "partner_representative"
+    assert ("Someone from a partner organisation" in page) == representative
+    assert ("Tower Hamlets Council for Voluntary Service" in page) == representative
+    assert "Metropolitan Police" not in page
+    for forged in (OTHER, *(() if representative else (THCVS,))):
+        response = person.submit(register, {**answers, "organisation": forged})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "There is a problem" in text, forged
+        assert "the options given" in text and "&lt;b&gt;halal&lt;/b&gt;" in text
+    if representative:
+        unnamed = person.submit(register, {**answers, "organisation": ""}).get_data(as_text=True)
+        assert "Choose the partner organisation you are coming from" in unnamed
+        assert person.submit(register, {**answers, "organisation": THCVS}).status_code == 302
+    with app.app_context():
+        named = db.session.scalars(
+            db.select(Registration.organisation_id).where(Registration.organisation_id.is_not(None))
+        )
+        thcvs = db.session.scalar(db.select(Organisation.id).filter_by(slug=THCVS))
+        assert list(named) == ([thcvs] if representative else [])

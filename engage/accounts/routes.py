@@ -154,7 +154,7 @@ def resend_verification():
         accounts.send_verification(accounts.account(current_user))
         db.session.commit()
         flash(_("We have sent you a new link to confirm your email address."), "success")
-    return redirect(url_for("accounts.account"))
+    return redirect(_safe_next(request.args.get("next")))  # back to the page that asked
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

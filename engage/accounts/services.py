@@ -10,7 +10,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import Select, bindparam, delete, insert, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import (
@@ -25,11 +25,14 @@ from engage.accounts.models import (
     User,
     UserSession,
 )
+from engage.accounts.policy import claimable_email
+from engage.congress.models import Registration
 from engage.errors import DomainError
 from engage.extensions import db, link_signer
 from engage.i18n import lazy_gettext as _l
 from engage.notices import services as notices
 from engage.partnership.models import Board, Organisation
+from engage.proposals.models import Follow, Proposal
 from engage.time import utcnow
 
 
@@ -55,6 +58,37 @@ def normalise_email(email: str) -> str:
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).filter_by(email=normalise_email(email)))
+
+
+def account_of_address(email: str) -> User | None:
+    """The account that has confirmed this address, for what is recorded under it for someone (a registration, a
+    proposal); None when no account has (see policy.claimable_email)."""
+    user = user_by_email(email)
+    return user if user is not None and claimable_email(user) else None
+
+
+def _confirm_address(user: User) -> None:
+    """The account's address is shown to be its own: what was recorded under the address while it was not (by the
+    secretariat, or as a guest) becomes the account's, as it would have been had it been confirmed then."""
+    if user.email_verified_at is not None:
+        return
+    user.email_verified_at = utcnow()
+    db.session.execute(
+        update(Registration)
+        .where(Registration.email == user.email, Registration.user_id.is_(None))
+        .values(user_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    recorded = (Proposal.contact_email == user.email, Proposal.author_id.is_(None))
+    # Its author follows a proposal recorded for them (proposals.submit_for), unless they already do.
+    following = select(Follow.proposal_id).where(Follow.user_id == user.id)
+    unfollowed = select(Proposal.id, literal(user.id), literal(utcnow())).where(
+        *recorded, Proposal.id.not_in(following)
+    )
+    db.session.execute(insert(Follow).from_select(["proposal_id", "user_id", "created_at"], unfollowed))
+    db.session.execute(
+        update(Proposal).where(*recorded).values(author_id=user.id).execution_options(synchronize_session=False)
+    )
 
 
 def _issue_token(user: User, purpose: str) -> str:
@@ -104,7 +138,7 @@ def register(
     db.session.add(user)
     db.session.flush()
     if verified:  # an address the partnership already knows (demo accounts, assisted entry)
-        user.email_verified_at = utcnow()
+        _confirm_address(user)
     else:
         send_verification(user)
     return user
@@ -133,8 +167,7 @@ def _redeem(token: str, purpose: str) -> AccountToken:
 def verify_email(token: str) -> User:
     row = _redeem(token, "verify")
     row.used_at = utcnow()
-    if row.user.email_verified_at is None:
-        row.user.email_verified_at = utcnow()
+    _confirm_address(row.user)
     db.session.flush()
     return row.user
 
@@ -328,7 +361,7 @@ def reset_password(token: str, password: str) -> User:
     user = row.user
     _set_password(user, password)
     # Following the emailed link proves the address, too.
-    user.email_verified_at = user.email_verified_at or utcnow()
+    _confirm_address(user)
     end_other_sessions(user)
     db.session.flush()
     return user

@@ -62,11 +62,8 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
             widget=GovRadioInput(),
             validators=[InputRequired(message=_l("Say how you are coming"))],
         )
-        organisation = SelectField(
-            _l("Which partner organisation? (if you are coming from one)"),
-            choices=[SelectChoice("", _l("None"))] + [SelectChoice(o.slug, o.name) for o in structure.organisations],
-            widget=GovSelect(),
-            validators=[Optional()],
+        organisation = SelectField(  # its choices are the person's own (offer_organisations)
+            _l("Which partner organisation? (if you are coming from one)"), widget=GovSelect(), validators=[Optional()]
         )
         access = SelectMultipleField(
             _l("Do you need any of these?"),
@@ -142,6 +139,18 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
         )
         setattr(RegistrationForm, f"slot_{number}", field)
     return RegistrationForm
+
+
+def offer_organisations(form, organisations: list) -> None:
+    """Offer, as the organisation someone comes from, only those they represent (policy.represented); someone who
+    represents none is neither asked which (unless they sent one all the same: it is refused on its question) nor
+    offered to come as a partner. Set for each request: the form's class is kept for everyone."""
+    form.organisation.choices = [SelectChoice("", _l("None")), *(SelectChoice(o.slug, o.name) for o in organisations)]
+    if organisations:
+        return
+    form.attending_as.choices = [c for c in form.attending_as.choices if c.value != "partner"]
+    if not form.organisation.data:
+        del form.organisation
 
 
 def _slots(form) -> list:

@@ -222,10 +222,11 @@ def _tell_cancelled(congress: Congress, registration: Registration) -> None:
 
 def register_for_someone(congress: Congress, actor: Person, *, name: str, email: str, **choices) -> Registration:
     """Register a person who asked by phone or in person, whether or not registration is open; they are told
-    by email as if they had registered themselves."""
+    by email as if they had registered themselves. It is their account's only if the account has confirmed the
+    address (else it becomes so when it does)."""
     _not_cancelled(congress)
     registration = congresses.register(
-        congress, name=name, email=email, user=accounts.user_by_email(email), actor=actor, **choices
+        congress, name=name, email=email, user=accounts.account_of_address(email), actor=actor, **choices
     )
     audit.record(actor, "register_for", registration)
     return registration

@@ -4,8 +4,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from engage.accounts.forms import ButtonForm
+from engage.accounts.policy import claimable_email, represented
 from engage.congress import services as congresses
-from engage.congress.forms import CHANGEABLE, fill_in, needs_described, registration_form, show_full, workshop_choices
+from engage.congress.forms import (
+    CHANGEABLE,
+    fill_in,
+    needs_described,
+    offer_organisations,
+    registration_form,
+    show_full,
+    workshop_choices,
+)
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -35,12 +44,14 @@ def index():
 @bp.get("/<slug:slug>")
 def show(slug: str):
     congress = _congress(slug)
-    mine = current_user.is_authenticated and congresses.live_registration(congress, current_user.email)
+    address = current_user.is_authenticated and claimable_email(current_user)
+    mine = address and congresses.live_registration(congress, address)
     return render_template(
         "congress/show.html",
         congress=congress,
         open=congresses.is_open(congress),
         mine=congresses.manage_path(mine) if mine else None,
+        resend_form=ButtonForm() if current_user.is_authenticated and not address else None,
         not_yet=congress.opens_at > utcnow(),
     )
 
@@ -51,15 +62,20 @@ def _needs(form) -> dict:
 
 @bp.route("/<slug:slug>/register", methods=["GET", "POST"])
 def register(slug: str):
-    """Signed in, the place is decided at once; without an account, once the person confirms by the emailed link."""
+    """Signed in with a confirmed address, the place is decided at once; without an account, or before the account
+    has confirmed its address (policy.claimable_email), once the person confirms by the emailed link."""
     congress = _shown(congresses.programme(slug))
     if not congresses.is_open(congress):
         return render_template("congress/closed.html", congress=congress)
     guest = not current_user.is_authenticated
+    confirmed = not guest and claimable_email(current_user)
     known = partnership.structure()
     form = registration_form(congress, known, language(), guest)
+    organisations = represented(current_user, known.organisations)
+    offer_organisations(form, organisations)
     if form.validate_on_submit():
-        organisation = next((o for o in known.organisations if o.slug == form.organisation.data), None)
+        partner = form.attending_as.data == "partner"
+        organisation = next((o for o in organisations if partner and o.slug == form.organisation.data), None)
         answers = {
             "workshop_ids": workshop_choices(form),
             "attending_as": form.attending_as.data,
@@ -70,28 +86,30 @@ def register(slug: str):
             "language": language(),
         }
         try:
-            if guest:
-                congresses.request_place(congress, name=form.name.data, email=form.email.data, **answers)
-            else:
+            if confirmed:
                 registration = congresses.register(
                     congress, name=current_user.name, email=current_user.email, user=current_user, **answers
                 )
+            else:
+                name, email = (form.name.data, form.email.data) if guest else (current_user.name, current_user.email)
+                congresses.request_place(congress, name=name, email=email, person=current_user, **answers)
         except DomainError as error:
             db.session.rollback()
-            if not guest and (already := _already_registered(congress)):
+            if confirmed and (already := _already_registered(congress)):
                 return already
             show_error(form, error)
         else:
-            page = url_for("congress.check_email", slug=slug) if guest else congresses.manage_path(registration)
+            page = congresses.manage_path(registration) if confirmed else url_for("congress.check_email", slug=slug)
             db.session.commit()  # after it, reading the registration's id would cost a query
             return redirect(page)
     show_full(form, congresses.full_workshops(congress))
-    return render_template("congress/register.html", congress=congress, form=form, guest=guest)
+    return render_template("congress/register.html", congress=congress, form=form, guest=guest, confirmed=confirmed)
 
 
 def _already_registered(congress):
-    """Signed in and registered already: to the registration the account made; one made with its address alone is
-    sent its link by email (the account may not have shown it holds the address). None if neither."""
+    """Signed in with a confirmed address and registered already: to the registration the account made; one made with
+    its address alone (as a guest, or by the secretariat) is sent its link by email. None if neither. Never asked for
+    an unconfirmed address, whose page must not tell whether that address is registered."""
     mine = congresses.registration_of(congress.id, current_user)
     if mine is not None:
         flash(_("You are already registered for this congress. This is your registration."), "important")

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, make_transient_to_detached, selectinload
 
 from engage.accounts.models import Person, User
+from engage.accounts.policy import represents
 from engage.audit import services as audit
 from engage.congress.models import HOLDING, LIVE, Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
@@ -380,6 +381,7 @@ def register(
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
     statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
+    _check_organisation(user, attending_as, organisation_id)
     chosen = _chosen(congress, workshop_ids)
     locked, took = _lock_and_count(congress.id)
     if not is_open(locked) and actor is None:
@@ -533,12 +535,29 @@ def _decide(congress: Congress, registration: Registration) -> None:
     _tell(registration, f"registration_{registration.status}")
 
 
+def _check_organisation(person: Person | None, attending_as: str, organisation_id: int | None) -> None:
+    """Only a partner representative of an organisation comes as someone from it (policy.represents), and one who
+    comes as a partner says which of theirs."""
+    if organisation_id is not None and (person is None or not represents(person, organisation_id)):
+        raise DomainError(_l("Choose one of the options given"), field="organisation")
+    if attending_as == "partner" and organisation_id is None:
+        raise DomainError(_l("Choose the partner organisation you are coming from"), field="organisation")
+
+
 def request_place(
-    congress: Congress, *, name: str, email: str, language: str = "en", workshop_ids: list[int] = (), **answers
+    congress: Congress,
+    *,
+    name: str,
+    email: str,
+    language: str = "en",
+    workshop_ids: list[int] = (),
+    person: Person | None = None,
+    **answers,
 ) -> None:
-    """Someone without an account: nothing is held until they follow the emailed link to their registration's
-    page and confirm there. An address already registered is sent its registration's link instead, so this
-    page never tells anyone whether an address has registered."""
+    """Someone without an account, or whose account has not confirmed its address (`person`): nothing is held until
+    they follow the emailed link to their registration's page and confirm there. An address already registered is
+    sent its registration's link instead, so this page never tells anyone whether an address has registered."""
+    _check_organisation(person, answers.get("attending_as", "resident"), answers.get("organisation_id"))
     email = email.strip().lower()
     if not is_open(congress):
         raise DomainError(_l("Registration for this congress is not open."))

@@ -4,7 +4,8 @@ to another board, and record a proposal for someone who brought it on paper, by 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from engage.accounts.models import Person, User
+from engage.accounts import services as accounts
+from engage.accounts.models import Person
 from engage.audit import services as audit
 from engage.errors import DomainError
 from engage.extensions import db
@@ -107,10 +108,11 @@ def record_for_someone(
     """Assisted entry: the secretariat submits a proposal a resident brought without going online.
 
     The resident is told by email when they gave an address; otherwise the confirmation page gives a letter to post.
+    It is the proposal of the account that has confirmed that address, if one has (else it becomes so when it does).
     """
     if source not in SOURCES or source == "online":
         raise DomainError(_l("Say how the proposal reached you"), field="source")
-    existing = db.session.scalar(select(User).where(User.email == email.strip().lower())) if email else None
+    existing = accounts.account_of_address(email) if email else None
     proposal = Proposal(
         author_id=existing.id if existing else None,
         contact_name=name,

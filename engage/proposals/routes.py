@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from engage import layout
 from engage.accounts.forms import ButtonForm
-from engage.accounts.policy import requires, secretariat, signed_in
+from engage.accounts.policy import represented, requires, secretariat, signed_in
 from engage.congress import services as congresses
 from engage.errors import DomainError
 from engage.extensions import db, reads_only
@@ -79,8 +79,20 @@ def _form_for(step: str, proposal: Proposal):
             SelectChoice("", _("Choose one")),
             SelectChoice("none", _("No, it is my own idea")),
         ]
-        form.organisation.choices += [SelectChoice(o.slug, o.name) for o in partnership.organisations()]
+        form.organisation.choices += [SelectChoice(o.slug, o.name) for o in _represented()]
     return form
+
+
+def _represented() -> list:
+    return represented(current_user, partnership.structure().organisations)
+
+
+def _asked(proposal: Proposal) -> list[str]:
+    """The questions the author is asked: on whose behalf, only if they represent an organisation (or their draft
+    names one, which they may change): a resident who represents none has no one else to propose for."""
+    if proposal.organisation_id is not None or _represented():
+        return ORDER
+    return [step for step in ORDER if step != "organisation"]
 
 
 def _save(step: str, form, proposal: Proposal) -> None:
@@ -120,9 +132,10 @@ def new():
 @bp.route("/proposals/drafts/<int:proposal_id>/<step>", methods=["GET", "POST"])
 @requires(signed_in)
 def step(proposal_id: int, step: str):
-    if step not in STEPS:
-        abort(404)
     proposal = _editable(proposal_id)
+    asked = _asked(proposal)
+    if step not in asked:
+        abort(404)
     form = _form_for(step, proposal)
     if form.validate_on_submit():
         try:
@@ -131,13 +144,13 @@ def step(proposal_id: int, step: str):
             show_error(form, error)
         else:
             db.session.commit()
-            after = ORDER.index(step) + 1
-            if request.args.get("return") == "check" or after == len(ORDER):
+            after = asked.index(step) + 1
+            if request.args.get("return") == "check" or after == len(asked):
                 return redirect(url_for("proposals.check", proposal_id=proposal.id))
-            return redirect(url_for("proposals.step", proposal_id=proposal.id, step=ORDER[after]))
+            return redirect(url_for("proposals.step", proposal_id=proposal.id, step=asked[after]))
     back = (
-        url_for("proposals.step", proposal_id=proposal.id, step=ORDER[ORDER.index(step) - 1])
-        if step != ORDER[0]
+        url_for("proposals.step", proposal_id=proposal.id, step=asked[asked.index(step) - 1])
+        if step != asked[0]
         else url_for("proposals.new")
     )
     similar = search.similar(f"{proposal.title} {proposal.problem}", proposal.id) if step in LOOK_ALIKE else []
@@ -166,7 +179,11 @@ def check(proposal_id: int):
             db.session.commit()
             return redirect(url_for("proposals.confirmation", reference=proposal.reference))
     return render_template(
-        "proposals/check.html", proposal=proposal, form=form, missing=proposals.missing_answers(proposal)
+        "proposals/check.html",
+        proposal=proposal,
+        form=form,
+        missing=proposals.missing_answers(proposal),
+        asked=_asked(proposal),
     )
 
 

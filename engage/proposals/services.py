@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from engage.accounts.models import Person, RoleGrant, User
+from engage.accounts.policy import represents
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
@@ -66,7 +67,10 @@ def _ward_id(slug: str) -> int | None:
 
 
 def on_behalf_of(proposal: Proposal, actor: Person, organisation_slug: str) -> None:
+    """Propose it in an organisation's name ("none": the author's own idea); only its partner representatives may."""
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+    if organisation is not None and not represents(actor, organisation.id):
+        raise DomainError(_l("Choose one of the options given"), field="organisation")
     edit(proposal, actor, organisation_id=organisation.id if organisation else None)
 
 
@@ -129,8 +133,10 @@ def _route(proposal: Proposal) -> None:
 
 
 def submit(proposal: Proposal, actor: Person, now: datetime | None = None) -> None:
-    """The author sends their draft: see submit_for."""
+    """The author sends their draft: see submit_for. In an organisation's name only while they still represent it."""
     _author_only(proposal, actor)
+    if proposal.organisation_id is not None and not represents(actor, proposal.organisation_id):
+        raise DomainError(_l("You no longer represent the organisation this proposal is on behalf of: change it."))
     submit_for(proposal, actor, now)
 
 

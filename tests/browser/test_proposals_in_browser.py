@@ -181,13 +181,7 @@ def test_a_resident_sends_a_proposal_and_finds_it_published(page, visit, follow,
     page.get_by_label("Where in Tower Hamlets is it?").select_option(label="Mile End")
     save(page, follow)
 
-    expect(page).to_have_url(step_url("organisation"))
-    expect(heading(page)).to_have_text("Are you proposing this on behalf of an organisation?")
-    page.get_by_label("Are you proposing this on behalf of an organisation?").select_option(
-        label="No, it is my own idea"
-    )
-    save(page, follow)
-
+    # A resident who represents no organisation is not asked on whose behalf.
     expect(page).to_have_url(step_url("your-name"))
     expect(heading(page)).to_have_text("Can we show your name with your proposal?")
     page.get_by_label("Yes, show my name").check()
@@ -201,7 +195,7 @@ def test_a_resident_sends_a_proposal_and_finds_it_published(page, visit, follow,
     expect(answer(page, "Calls to action")).to_contain_text("3. Everyone in Tower Hamlets should feel safe")
     expect(answer(page, "Calls to action")).to_contain_text("Main")
     expect(answer(page, "Where")).to_have_text("Mile End")
-    expect(answer(page, "On behalf of")).to_have_text("My own idea")
+    expect(page.get_by_text("On behalf of")).to_have_count(0)
     expect(answer(page, "Show my name")).to_have_text("Yes")
     follow(page.get_by_role("link", name="Change title"))
     expect(page).to_have_url(re.compile(r"/proposals/drafts/\d+/title\?return=check$"))
@@ -249,7 +243,7 @@ def test_a_resident_sends_a_proposal_and_finds_it_published(page, visit, follow,
 
 def test_the_question_pages_on_a_phone(phone_page, visit, follow, sign_in_as, demo, axe_check):
     page = phone_page
-    sign_in_as(page, demo["resident"])
+    sign_in_as(page, demo["partner_representative"])  # who is asked on whose behalf, offered their organisation
     visit(page, "/proposals/new")
     fits_the_width(page)
     with page.expect_navigation():
@@ -279,9 +273,11 @@ def test_the_question_pages_on_a_phone(phone_page, visit, follow, sign_in_as, de
     save(page, follow)
     expect(page).to_have_url(step_url("organisation"))
     fits_the_width(page)
-    page.get_by_label("Are you proposing this on behalf of an organisation?").select_option(
-        label="Tower Hamlets Council for Voluntary Service (THCVS)"
+    on_behalf_of = page.get_by_label("Are you proposing this on behalf of an organisation?")
+    expect(on_behalf_of.locator("option")).to_have_text(
+        ["Choose one", "No, it is my own idea", "Tower Hamlets Council for Voluntary Service (THCVS)"]
     )
+    on_behalf_of.select_option(label="Tower Hamlets Council for Voluntary Service (THCVS)")
     save(page, follow)
     expect(page).to_have_url(step_url("your-name"))
     fits_the_width(page)
@@ -344,8 +340,6 @@ def test_coming_back_to_an_unfinished_proposal(page, visit, follow, sign_in_as, 
     page.get_by_role("radio", name=CALL_3).check()
     save(page, follow)
     expect(page.get_by_label("Where in Tower Hamlets is it?")).to_have_value("borough-wide")
-    save(page, follow)
-    expect(page.get_by_label("Are you proposing this on behalf of an organisation?")).to_have_value("none")
     save(page, follow)
     page.get_by_label("Yes, show my name").check()
     save(page, follow)
