@@ -64,6 +64,11 @@ def accessibility():
     return render_template("site/accessibility.html")
 
 
+@bp.get("/house-rules")
+def house_rules():
+    return render_template("site/house_rules.html")
+
+
 @bp.get("/privacy")
 def privacy():
     return render_template("site/privacy.html")
