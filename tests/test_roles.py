@@ -8,7 +8,7 @@ from support import csrf_token
 from engage.accounts import services as accounts
 from engage.accounts.models import RoleGrant, User
 from engage.audit import services as audit
-from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_RESIDENTS
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
@@ -146,6 +146,16 @@ def test_admin_search_finds_people_by_name_or_email_and_treats_wildcards_literal
     assert "Rahima Begum" in admin.get("/admin/users?q=rahima").get_data(as_text=True)
     assert "Rahima Begum" in admin.get("/admin/users?q=RESIDENT@").get_data(as_text=True)
     assert "No one matches your search." in admin.get("/admin/users?q=%25%25_").get_data(as_text=True)
+
+
+def test_flask_demo_prints_every_account_it_makes_with_what_each_is(app):
+    output = app.test_cli_runner().invoke(args=["demo"]).output
+    lines = {line.split()[0]: " ".join(line.split()[1:]) for line in output.splitlines() if "@example.org" in line}
+    assert lines["peg.member@example.org"] == "board_member of partnership-executive-group"
+    assert lines["officer@example.org"] == "board_officer of community-safety-partnership"
+    assert all(lines[email] == "resident" for email, _name in DEMO_RESIDENTS) and lines["resident@example.org"]
+    again = app.test_cli_runner().invoke(args=["demo"]).output  # nothing new made: still every account printed
+    assert "peg.member@example.org" in again and "kwame@example.org" in again
 
 
 def test_flask_users_grant_gives_a_role_from_the_command_line(app, demo):
