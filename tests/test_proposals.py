@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 
 import pytest
 from support import csrf_token
@@ -86,6 +87,13 @@ def test_the_routed_boards_members_are_told(app, demo, new_browser, deliver):
     recipients = {m["To"] for m in deliver()}
     assert {"member@example.org", "chair@example.org"} <= recipients  # Health and Wellbeing Board
     assert "officer@example.org" not in recipients  # Community Safety Partnership
+
+
+def test_the_byline_keeps_a_space_either_side_of_each_dot(app, demo, new_browser):
+    reference = submit_one(sign_in(new_browser))
+    html = app.test_client().get(f"/proposals/{reference}").get_data(as_text=True)
+    byline = " ".join(unescape(re.sub(r"<[^>]+>", "", html.split("Proposed by", 1)[1].split("</p>", 1)[0])).split())
+    assert re.fullmatch(r"Rahima Begum · \d{1,2} \w+ \d{4} · With Community Safety Partnership", byline), byline
 
 
 def test_references_count_up(app, demo, new_browser):
