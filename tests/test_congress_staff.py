@@ -446,6 +446,7 @@ def test_the_planning_sheet_counts_needs_and_names_no_one(app, secretariat):
         "access": {"step_free": 2, "hearing_loop": 1, "bsl": 1, "large_print": 1},
         "interpreter": {"bengali": 1, "sylheti": 1, "somali": 1, "other": 0},
         "access_other": 1,
+        "interpreter_other": 0,
         "dietary": 3,
         "creche": 2,
     }

@@ -207,23 +207,27 @@ def test_flask_seed_twice_changes_nothing(app):
     assert first[2] == 20 and len(first[0]) == 8 and first[4] == 2
 
 
+# The seeded routing table: each call to action's lead board.
+ROUTING = {
+    f"call_{n}": slug
+    for n, slug in enumerate(
+        [
+            "voluntary-and-community-sector-partnership-board",
+            "health-and-wellbeing-board",
+            "community-safety-partnership",
+            "growth-and-economic-development-board",
+            "every-chance-for-every-child-forum",
+        ],
+        start=1,
+    )
+}
+
+
 def test_an_admin_changes_which_board_leads_a_call_to_action(app, demo, new_browser):
     admin = signed_in_as(new_browser, "admin")
     page = admin.get("/admin/routing").get_data(as_text=True)
     assert "4. Everyone in Tower Hamlets should have access to good work" in page
-    current = {
-        f"call_{n}": slug
-        for n, slug in enumerate(
-            [
-                "voluntary-and-community-sector-partnership-board",
-                "health-and-wellbeing-board",
-                "community-safety-partnership",
-                "growth-and-economic-development-board",
-                "every-chance-for-every-child-forum",
-            ],
-            start=1,
-        )
-    }
+    current = ROUTING
     response = admin.submit("/admin/routing", {**current, "call_3": "climate-partnership"})
     assert response.status_code == 302
     with app.app_context():
@@ -233,6 +237,16 @@ def test_an_admin_changes_which_board_leads_a_call_to_action(app, demo, new_brow
     assert "Climate Partnership" in app.test_client().get("/calls-to-action/3").get_data(as_text=True)
     forged = admin.submit("/admin/routing", {**current, "call_2": "no-such-board"})
     assert forged.status_code == 200 and "There is a problem" in forged.get_data(as_text=True)
+
+
+def test_a_board_made_lead_is_no_longer_listed_among_the_other_boards_involved(app, demo, new_browser):
+    admin = signed_in_as(new_browser, "admin")
+    assert admin.submit("/admin/routing", {**ROUTING, "call_3": "climate-partnership"}).status_code == 302
+    html = app.test_client().get("/calls-to-action/3").get_data(as_text=True)
+    others = html.split("Other boards involved", 1)[1].split("</dd>", 1)[0]
+    assert "Climate Partnership" not in others and "Health and Wellbeing Board" in others
+    board = app.test_client().get("/boards/climate-partnership").get_data(as_text=True)
+    assert board.count('href="/calls-to-action/3"') == 1  # as its lead, not also as one it follows
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])

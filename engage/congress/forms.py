@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from engage.forms import (
     GovCheckboxesInput,
@@ -83,6 +83,13 @@ def _registration_form_class(programme, structure, language: str, guest: bool) -
             widget=GovRadioInput(),
             validators=[InputRequired()],
         )
+        # Shown under "Another language" (a GOV.UK conditional reveal), and needed only when it is chosen.
+        interpreter_other = StringField(
+            _l("Which language?"),
+            filters=[clean_text],
+            widget=GovTextInput(),
+            validators=[Length(max=100)],
+        )
         dietary = StringField(
             _l("Dietary needs (optional)"),
             filters=[clean_text],
@@ -107,6 +114,10 @@ def _registration_form_class(programme, structure, language: str, guest: bool) -
         )
         consent = BooleanField(_l("You may contact me about what comes out of the congress"), widget=GovCheckboxInput())
         submit = SubmitField(_l("Register"), widget=GovSubmitInput())
+
+        def validate_interpreter_other(self, field):
+            if self.interpreter.data == "other" and not field.data:
+                raise ValidationError(_l("Say which language you would like an interpreter for"))
 
     if guest:
         RegistrationForm.name = text_field(

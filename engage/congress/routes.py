@@ -50,6 +50,7 @@ def _needs(form) -> dict:
         "access": form.access.data,
         "access_other": form.access_other.data or "",
         "interpreter": form.interpreter.data,
+        "interpreter_other": form.interpreter_other.data if form.interpreter.data == "other" else "",
         "dietary": form.dietary.data or "",
         "creche": form.creche.data or "",
     }
