@@ -83,9 +83,11 @@ def _registration_form_class(programme, structure, language: str, guest: bool) -
             widget=GovRadioInput(),
             validators=[InputRequired()],
         )
-        # Shown under "Another language" (a GOV.UK conditional reveal), and needed only when it is chosen.
+        # Needed only when "Another language" is chosen. Not a GOV.UK conditional reveal: its script gives the radio
+        # aria-expanded, which a radio may not have (axe's aria-allowed-attr).
         interpreter_other = StringField(
-            _l("Which language?"),
+            _l("Which other language?"),
+            description=_l("Only if you chose another language"),
             filters=[clean_text],
             widget=GovTextInput(),
             validators=[Length(max=100)],
