@@ -197,7 +197,9 @@ def test_the_house_rules_are_published_in_english_and_bengali_and_linked_from_th
         )  # the form's and the footer's
 
 
-def test_the_author_of_a_hidden_comment_sees_it_with_the_reason_and_nobody_else_does(app, reference, new_browser):
+def test_the_author_of_a_hidden_comment_sees_it_with_the_reason_and_nobody_else_does(
+    app, reference, new_browser, deliver
+):
     partner = sign_in(new_browser, "partner@example.org")
     partner.submit(f"/proposals/{reference}/comments", {"body": "Buy my fridges"}, page=f"/proposals/{reference}")
     with app.app_context():
@@ -213,6 +215,8 @@ def test_the_author_of_a_hidden_comment_sees_it_with_the_reason_and_nobody_else_
     for someone_else in (resident, app.test_client()):
         page = someone_else.get(f"/proposals/{reference}").get_data(as_text=True)
         assert "Buy my fridges" not in page and "Rule 4" not in page
+    [told] = [m for m in deliver() if m["To"] == "partner@example.org"]
+    assert "Read the house rules: http://engage.test/house-rules" in told.get_body(("plain",)).get_content()
 
 
 def test_one_account_posting_comments_in_bulk_is_refused_and_keeps_what_it_typed(app, reference, new_browser):
