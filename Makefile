@@ -43,9 +43,8 @@ run: install assets translations
 	$(BIN)/flask seed
 	$(BIN)/flask demo
 	@echo "Engage: http://127.0.0.1:5000   (mail: http://127.0.0.1:5000/dev/mail/)"
-	trap 'kill 0' EXIT; \
-	$(BIN)/celery -A worker.app worker --beat --loglevel=info --concurrency=2 & \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	bin/web-and-worker $(BIN)/celery -A worker.app worker --beat --loglevel=info --concurrency=2 \
+		-- $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install assets translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -129,9 +129,10 @@ def _extensions(app: Flask) -> None:
 
 
 def _limits_only_on_accounts(app: Flask) -> None:
-    """Engage's only rate limits are the account routes' own (signing in, resetting a password), which their
-    decorators check: no check of every request for app-wide limits that do not exist, and the limiter's headers and
-    clean-up only after the account routes' requests, not after every page's."""
+    """Engage's rate limits are routes' own (signing in, resetting a password; commenting, supporting, reporting),
+    which their decorators check: no check of every request for app-wide limits that do not exist, and the limiter's
+    headers and clean-up only after the account routes' requests, not after every page's (a proposal's refusals say
+    when to try again themselves: engage.proposals.routes.at_most)."""
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     for hooks in (app.after_request_funcs, app.teardown_request_funcs):
         mine = [hook for hook in hooks[None] if getattr(hook, "func", hook).__qualname__.startswith("Limiter.")]

@@ -81,29 +81,40 @@ def seed_command() -> None:
 
 @click.option("--accounts-only", is_flag=True, help="Only the accounts, no proposals.")
 def demo_command(accounts_only: bool) -> None:
-    """Add a demo account for each role, more residents and their proposals, and print the accounts."""
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    """Add a demo account for each role, more residents and their proposals, and print every demo account."""
     for email, name, role, board, organisation in DEMO_ACCOUNTS:
         user = accounts.user_by_email(email)
         if user is None:
             user = accounts.register(name, email, DEMO_PASSWORD, ["lives"], "en", verified=True)
         if role:
             accounts.grant(user, role, board, organisation)
-        click.echo(f"  {email:28} {role or 'resident'}{' of ' + board if board else ''}")
     residents = [
         accounts.user_by_email(email) or accounts.register(name, email, DEMO_PASSWORD, ["lives"], "en", True)
         for email, name in DEMO_RESIDENTS
     ]
     db.session.flush()
+    made = []
     if not accounts_only:  # the boards' year first: proposals then go into its programmes and PEG's next agenda
-        click.echo(f"  and {_demo_meetings()} board meetings")
-        made = work_programmes.make(accounts.user_by_email("secretariat@example.org"))
-        click.echo(f"  and {made} work programmes")
-    made = 0 if accounts_only else _demo_proposals([accounts.user_by_email(DEMO_ACCOUNTS[0][0]), *residents])
-    click.echo(f"  and {len(residents)} more residents, and {made} proposals")
+        made.append(f"{_demo_meetings()} board meetings")
+        made.append(f"{work_programmes.make(accounts.user_by_email('secretariat@example.org'))} work programmes")
+    proposals_made = 0 if accounts_only else _demo_proposals([accounts.user_by_email(DEMO_ACCOUNTS[0][0]), *residents])
+    made.append(f"{len(residents)} more residents, and {proposals_made} proposals")
     if not accounts_only:
-        click.echo(f"  and {_demo_congresses()} congresses")
+        made.append(f"{_demo_congresses()} congresses")
     db.session.commit()
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email in [a[0] for a in DEMO_ACCOUNTS] + [DEMO_PEG_MEMBER[0]] + [r[0] for r in DEMO_RESIDENTS]:
+        user = accounts.user_by_email(email)
+        if user is not None:  # the PEG member comes with the meetings, not with --accounts-only
+            click.echo(f"  {email:28} {_roles(user)}")
+    for line in made:
+        click.echo(f"  and {line}")
+
+
+def _roles(user) -> str:
+    """What a demo account is, as its roles say: "board_member of partnership-executive-group", say."""
+    held = [f"{grant.role}{' of ' + grant.board.slug if grant.board else ''}" for grant in user.roles]
+    return ", ".join(held) or "resident"
 
 
 def _demo_congresses() -> int:

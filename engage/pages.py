@@ -68,6 +68,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.response is not None:  # a page of its own (a rate limit's, keeping what was typed)
+            return error.response
         return error_page(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.serving import make_server
 
 from engage.accounts import services as accounts
+from engage.congress import planning
 from engage.congress import services as congresses
 from engage.congress.models import Congress, Registration, Workshop, WorkshopPlace
 from engage.errors import DomainError
@@ -256,13 +257,19 @@ def test_a_forged_answer_no_option_offered_is_refused_with_the_answers_kept(app,
     assert browser.submit("/congress/spring-2027/register", good).status_code == 302
 
 
-def test_registration_before_it_opens_is_refused_with_a_clear_page(app, new_browser):
+def amina_signed_in(app, new_browser, **congress):
+    """A congress made with these settings, and Amina signed in to register for it."""
     with app.app_context():
-        make_congress(opens_in=5)
-        accounts.register("Amina", "amina@example.org", "a long password", ["lives"], "en", True)
+        make_congress(**congress)
+        accounts.register("Amina Rahman", "amina@example.org", "a long password", ["lives"], "en", True)
         db.session.commit()
     browser = new_browser()
     browser.submit("/account/sign-in", {"email": "amina@example.org", "password": "a long password"})
+    return browser
+
+
+def test_registration_before_it_opens_is_refused_with_a_clear_page(app, new_browser):
+    browser = amina_signed_in(app, new_browser, opens_in=5)
     assert "Registration is not open" in browser.get("/congress/spring-2027/register").get_data(as_text=True)
     assert "Registration opens on" in browser.get("/congress/spring-2027").get_data(as_text=True)
 
@@ -512,3 +519,34 @@ def test_someone_without_an_account_holds_a_place_only_after_confirming_by_email
     assert deliver()[-1]["Subject"] == "Your registration for the Spring 2027 Partnership Congress"
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1
+
+
+def test_the_guest_sign_up_asks_who_you_are_before_what_you_need(app):
+    with app.app_context():
+        make_congress(capacity=5)
+        db.session.commit()
+    page = app.test_client().get("/congress/spring-2027/register").get_data(as_text=True)
+    order = [page.index(f'name="{name}"') for name in ("name", "email", "attending_as", "slot_1", "access", "dietary")]
+    assert order == sorted(order)
+    headings = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', page)
+    assert headings == ["About you", "Workshops", "What you need on the day", "Staying in touch"]
+
+
+def test_another_language_for_an_interpreter_says_which_and_is_required_when_chosen(app, new_browser):
+    browser = amina_signed_in(app, new_browser, capacity=5)
+    form_page = browser.get("/congress/spring-2027/register").get_data(as_text=True)
+    # The box follows the interpreter question.
+    assert form_page.index('value="other"') < form_page.index('name="interpreter_other"') < form_page.index('"dietary"')
+    answers = {"attending_as": "resident", "interpreter": "other", "dietary": "Vegan"}
+    missing = browser.submit("/congress/spring-2027/register", answers)
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 200 and "Say which language you would like an interpreter for" in html
+    assert 'value="Vegan"' in html  # what was typed is kept
+    done = browser.submit("/congress/spring-2027/register", {**answers, "interpreter_other": "Tigrinya"})
+    assert done.status_code == 302
+    with app.app_context():
+        needs = db.session.scalar(db.select(Registration.needs))
+        assert needs["interpreter"] == "other" and needs["interpreter_other"] == "Tigrinya"
+        assert planning.planning(db.session.scalar(db.select(Congress))).answers["interpreter_other"] == [
+            ("Tigrinya", 1)
+        ]

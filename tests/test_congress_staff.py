@@ -489,6 +489,7 @@ def test_the_planning_sheet_counts_needs_and_names_no_one(app, secretariat):
         "access": {"step_free": 2, "hearing_loop": 1, "bsl": 1, "large_print": 1},
         "interpreter": {"bengali": 1, "sylheti": 1, "somali": 1, "other": 0},
         "access_other": 1,
+        "interpreter_other": 0,
         "dietary": 3,
         "creche": 2,
     }
@@ -504,6 +505,21 @@ def test_the_planning_sheet_counts_needs_and_names_no_one(app, secretariat):
     rows = dict(csv.reader(io.StringIO(totals.lstrip("\ufeff"))))
     assert rows["People with a place"] == "4" and rows["Step-free access"] == "2"
     assert rows["Interpreter: Bengali"] == "1" and rows["Creche places asked for"] == "2"
+
+
+def test_the_planning_sheet_says_person_for_one_and_people_for_more(app, secretariat):
+    with app.app_context():
+        congress = make_congress(capacity=4)
+        register(congress, 1, needs={"access": [], "interpreter": "none", "dietary": "Vegan", "creche": "1 baby"})
+        db.session.commit()
+    one = " ".join(secretariat.get(f"{BASE}/planning").get_data(as_text=True).split())
+    assert "the 1 person with a place" in one and "1 person asked for creche places" in one
+    assert "1 person told us about dietary needs" in one and "1 people" not in one
+    with app.app_context():
+        register(congresses.by_slug(SLUG), 2, needs={"access": [], "interpreter": "none", "dietary": "Halal"})
+        db.session.commit()
+    two = " ".join(secretariat.get(f"{BASE}/planning").get_data(as_text=True).split())
+    assert "the 2 people with a place" in two and "2 people told us about dietary needs" in two
 
 
 def test_the_door_list_is_a_csv_that_no_spreadsheet_runs_as_a_formula(app, secretariat):

@@ -179,3 +179,81 @@ def test_followers_are_told_when_the_author_withdraws(app, reference, new_browse
     message = sent[0]
     assert message["Subject"] == "A proposal you follow is now: Withdrawn"
     assert "Done already" in message.get_body(("plain",)).get_content()
+
+
+def test_the_house_rules_are_published_in_english_and_bengali_and_linked_from_the_forms(app, reference, new_browser):
+    client = app.test_client()
+    english = client.get("/house-rules")
+    assert english.status_code == 200 and "House rules" in english.get_data(as_text=True)
+    assert "criticise ideas, not people" in english.get_data(as_text=True)
+    bengali = client.get("/house-rules?lang=bn").get_data(as_text=True)
+    assert "criticise ideas" not in bengali and 'lang="bn"' in bengali
+    assert 'href="/house-rules"' in client.get("/").get_data(as_text=True)  # the footer
+    resident = sign_in(new_browser)
+    for form_page in (f"/proposals/{reference}", f"/proposals/{reference}/report"):
+        html = resident.get(form_page).get_data(as_text=True)
+        assert "house rules" in html and html.count('href="/house-rules"') >= 2, (
+            form_page
+        )  # the form's and the footer's
+
+
+def test_the_author_of_a_hidden_comment_sees_it_with_the_reason_and_nobody_else_does(
+    app, reference, new_browser, deliver
+):
+    partner = sign_in(new_browser, "partner@example.org")
+    partner.submit(f"/proposals/{reference}/comments", {"body": "Buy my fridges"}, page=f"/proposals/{reference}")
+    with app.app_context():
+        comment_id = db.session.scalar(db.select(Comment.id))
+    resident = sign_in(new_browser)
+    resident.submit(f"/proposals/{reference}/report?comment={comment_id}", {"reason": "Advertising"})
+    secretariat = sign_in(new_browser, "secretariat@example.org")
+    with app.app_context():
+        report_id = db.session.scalar(db.select(Report.id))
+    secretariat.submit(f"/secretariat/reports/{report_id}", {"action": "hide", "reason": "Rule 4: no advertising"})
+    seen = partner.get(f"/proposals/{reference}").get_data(as_text=True)
+    assert "Buy my fridges" in seen and "Hidden by the moderators:" in seen and "Rule 4: no advertising" in seen
+    for someone_else in (resident, app.test_client()):
+        page = someone_else.get(f"/proposals/{reference}").get_data(as_text=True)
+        assert "Buy my fridges" not in page and "Rule 4" not in page
+    [told] = [m for m in deliver() if m["To"] == "partner@example.org"]
+    assert "Read the house rules: http://engage.test/house-rules" in told.get_body(("plain",)).get_content()
+
+
+def test_one_account_posting_comments_in_bulk_is_refused_and_keeps_what_it_typed(app, reference, new_browser):
+    partner = sign_in(new_browser, "partner@example.org")
+    posted = [
+        partner.submit(f"/proposals/{reference}/comments", {"body": f"Comment {n}"}, page=f"/proposals/{reference}")
+        for n in range(6)
+    ]
+    assert [r.status_code for r in posted] == [302] * 5 + [429]
+    refused = posted[-1].get_data(as_text=True)
+    assert "There is a problem" in refused and "many comments in a short time" in refused and "Comment 5" in refused
+    assert int(posted[-1].headers["Retry-After"]) > 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 5
+    # Another account is not held back by this one.
+    other = sign_in(new_browser, "member@example.org")
+    ok = other.submit(f"/proposals/{reference}/comments", {"body": "Mine"}, page=f"/proposals/{reference}")
+    assert ok.status_code == 302
+
+
+def test_one_account_reporting_in_bulk_is_refused_and_keeps_what_it_typed(app, reference, new_browser):
+    resident = sign_in(new_browser, "partner@example.org")
+    sent = [resident.submit(f"/proposals/{reference}/report", {"reason": f"Reason {n}"}) for n in range(6)]
+    assert [r.status_code for r in sent] == [302] * 5 + [429]
+    refused = sent[-1].get_data(as_text=True)
+    assert "many reports in a short time" in refused and "Reason 5" in refused
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Report.id))) == 5
+
+
+def test_one_account_supporting_in_bulk_is_refused(app, demo, new_browser):
+    author = sign_in(new_browser)
+    references = [submit_one(author) for _ in range(11)]
+    supporter = sign_in(new_browser, "partner@example.org")
+    answers = [
+        supporter.submit(f"/proposals/{ref}/support", {}, page=f"/proposals/{ref}").status_code for ref in references
+    ]
+    assert answers == [302] * 10 + [429]
+    with app.app_context():
+        assert sorted(db.session.scalars(db.select(Proposal.supports))) == [0] + [1] * 10

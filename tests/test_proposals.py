@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 
 import pytest
 from support import csrf_token
@@ -85,6 +86,13 @@ def test_the_routed_boards_members_are_told(app, demo, new_browser, deliver):
     recipients = {m["To"] for m in deliver()}
     assert {"member@example.org", "chair@example.org"} <= recipients  # Health and Wellbeing Board
     assert "officer@example.org" not in recipients  # Community Safety Partnership
+
+
+def test_the_byline_keeps_a_space_either_side_of_each_dot(app, demo, new_browser):
+    reference = submit_one(sign_in(new_browser))
+    html = app.test_client().get(f"/proposals/{reference}").get_data(as_text=True)
+    byline = " ".join(unescape(re.sub(r"<[^>]+>", "", html.split("Proposed by", 1)[1].split("</p>", 1)[0])).split())
+    assert re.fullmatch(r"Rahima Begum · \d{1,2} \w+ \d{4} · With Community Safety Partnership", byline), byline
 
 
 def test_references_count_up(app, demo, new_browser):
@@ -261,11 +269,48 @@ def test_open_data_leaves_out_names_people_asked_to_keep_private(app, demo, new_
     submit_one(resident, {**ANSWERS, "title": {"title": '=HYPERLINK("http://evil")'}, "your-name": {"show_name": "no"}})
     client = app.test_client()
     rows = list(csv.DictReader(io.StringIO(client.get("/proposals.csv").get_data(as_text=True))))
-    assert [r["author"] for r in rows] == ["Rahima Begum", ""]
-    assert rows[1]["title"].startswith("'=")  # not a formula in a spreadsheet
+    assert [r["author"] for r in rows] == ["", "Rahima Begum"]  # the list's order: the newest first
+    assert rows[0]["title"].startswith("'=")  # not a formula in a spreadsheet
     data = client.get("/proposals.json").json["proposals"]
-    assert [d["author"] for d in data] == ["Rahima Begum", ""]
+    assert [d["author"] for d in data] == ["", "Rahima Begum"]
     assert "resident@example.org" not in client.get("/proposals.json").get_data(as_text=True)
+
+
+REFERENCE = re.compile(r"TH-\d{4}-\d{5,6}")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sort=supported",
+        "call-to-action=2",
+        "ward=bow-west",
+        "status=accepted",
+        "q=children",
+        "status=submitted&call-to-action=1",
+    ],
+)
+def test_the_downloads_hold_exactly_what_the_list_shows_on_all_its_pages(app, query):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    client = app.test_client()
+    listed, page = [], 1
+    while True:
+        html = client.get(f"/proposals/?{query}&page={page}").get_data(as_text=True)
+        found = list(dict.fromkeys(REFERENCE.findall(html)))
+        if not found:
+            break
+        listed += found
+        page += 1
+    # The list links to its downloads with its filters in the link.
+    first = client.get(f"/proposals/?{query}&page=2").get_data(as_text=True)
+    links = re.findall(r'href="(/proposals\.(?:csv|json)[^"]*)"', first)
+    assert len(links) == 2 and all("page=" not in link for link in links)
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(links[0].replace("&amp;", "&")).get_data(as_text=True))))
+    json_rows = client.get(links[1].replace("&amp;", "&")).json["proposals"]
+    assert listed and [r["reference"] for r in csv_rows] == [r["reference"] for r in json_rows] == listed
+    if not query:
+        assert len(listed) > 20  # more than the list's first page
 
 
 ROLES = {

@@ -8,7 +8,7 @@ from support import csrf_token
 from engage.accounts import services as accounts
 from engage.accounts.models import RoleGrant, User
 from engage.audit import services as audit
-from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from engage.cli import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_RESIDENTS
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Organisation, Plan, Priority, Ward
@@ -148,6 +148,16 @@ def test_admin_search_finds_people_by_name_or_email_and_treats_wildcards_literal
     assert "No one matches your search." in admin.get("/admin/users?q=%25%25_").get_data(as_text=True)
 
 
+def test_flask_demo_prints_every_account_it_makes_with_what_each_is(app):
+    output = app.test_cli_runner().invoke(args=["demo"]).output
+    lines = {line.split()[0]: " ".join(line.split()[1:]) for line in output.splitlines() if "@example.org" in line}
+    assert lines["peg.member@example.org"] == "board_member of partnership-executive-group"
+    assert lines["officer@example.org"] == "board_officer of community-safety-partnership"
+    assert all(lines[email] == "resident" for email, _name in DEMO_RESIDENTS) and lines["resident@example.org"]
+    again = app.test_cli_runner().invoke(args=["demo"]).output  # nothing new made: still every account printed
+    assert "peg.member@example.org" in again and "kwame@example.org" in again
+
+
 def test_flask_users_grant_gives_a_role_from_the_command_line(app, demo):
     runner = app.test_cli_runner()
     result = runner.invoke(
@@ -197,23 +207,27 @@ def test_flask_seed_twice_changes_nothing(app):
     assert first[2] == 20 and len(first[0]) == 8 and first[4] == 2
 
 
+# The seeded routing table: each call to action's lead board.
+ROUTING = {
+    f"call_{n}": slug
+    for n, slug in enumerate(
+        [
+            "voluntary-and-community-sector-partnership-board",
+            "health-and-wellbeing-board",
+            "community-safety-partnership",
+            "growth-and-economic-development-board",
+            "every-chance-for-every-child-forum",
+        ],
+        start=1,
+    )
+}
+
+
 def test_an_admin_changes_which_board_leads_a_call_to_action(app, demo, new_browser):
     admin = signed_in_as(new_browser, "admin")
     page = admin.get("/admin/routing").get_data(as_text=True)
     assert "4. Everyone in Tower Hamlets should have access to good work" in page
-    current = {
-        f"call_{n}": slug
-        for n, slug in enumerate(
-            [
-                "voluntary-and-community-sector-partnership-board",
-                "health-and-wellbeing-board",
-                "community-safety-partnership",
-                "growth-and-economic-development-board",
-                "every-chance-for-every-child-forum",
-            ],
-            start=1,
-        )
-    }
+    current = ROUTING
     response = admin.submit("/admin/routing", {**current, "call_3": "climate-partnership"})
     assert response.status_code == 302
     with app.app_context():
@@ -223,6 +237,16 @@ def test_an_admin_changes_which_board_leads_a_call_to_action(app, demo, new_brow
     assert "Climate Partnership" in app.test_client().get("/calls-to-action/3").get_data(as_text=True)
     forged = admin.submit("/admin/routing", {**current, "call_2": "no-such-board"})
     assert forged.status_code == 200 and "There is a problem" in forged.get_data(as_text=True)
+
+
+def test_a_board_made_lead_is_no_longer_listed_among_the_other_boards_involved(app, demo, new_browser):
+    admin = signed_in_as(new_browser, "admin")
+    assert admin.submit("/admin/routing", {**ROUTING, "call_3": "climate-partnership"}).status_code == 302
+    html = app.test_client().get("/calls-to-action/3").get_data(as_text=True)
+    others = html.split("Other boards involved", 1)[1].split("</dd>", 1)[0]
+    assert "Climate Partnership" not in others and "Health and Wellbeing Board" in others
+    board = app.test_client().get("/boards/climate-partnership").get_data(as_text=True)
+    assert board.count('href="/calls-to-action/3"') == 1  # as its lead, not also as one it follows
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])

@@ -1,5 +1,7 @@
 """The public pages about the partnership, its plans and its boards."""
 
+import re
+
 import pytest
 
 BOARD_SLUGS = [
@@ -85,6 +87,13 @@ def test_the_earlier_plan_is_marked_archived_with_its_four_areas_of_focus(browse
         "Better health and wellbeing",
     ):
         assert area in page
+
+
+def test_the_archived_plan_links_to_the_current_one(browser):
+    page = browser.get("/plans/tower-hamlets-plan-2018-2023").get_data(as_text=True)
+    link = re.search(r'<a class="govuk-link" href="(/plans/[a-z0-9-]+)">Read the current plan: ([^<]+)</a>', page)
+    assert link and link.group(1) == "/plans/a-tower-hamlets-for-all"
+    assert "Current" in browser.get(link.group(1)).get_data(as_text=True)
 
 
 def test_the_current_plan_is_not_marked_archived(browser):

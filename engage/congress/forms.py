@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from engage.forms import (
     GovCheckboxesInput,
@@ -38,7 +38,7 @@ INTERPRETERS = [
 
 
 # What a person may change of their registration until registration closes: their workshops and these.
-CHANGEABLE = ("access", "access_other", "interpreter", "dietary", "creche")
+CHANGEABLE = ("access", "access_other", "interpreter", "interpreter_other", "dietary", "creche")
 
 
 def registration_form(programme, structure, language: str, guest: bool = False, change: bool = False) -> FlaskForm:
@@ -85,6 +85,15 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
             widget=GovRadioInput(),
             validators=[InputRequired()],
         )
+        # Needed only when "Another language" is chosen. Not a GOV.UK conditional reveal: its script gives the radio
+        # aria-expanded, which a radio may not have (axe's aria-allowed-attr).
+        interpreter_other = StringField(
+            _l("Which other language?"),
+            description=_l("Only if you chose another language"),
+            filters=[clean_text],
+            widget=GovTextInput(),
+            validators=[Length(max=100)],
+        )
         dietary = StringField(
             _l("Dietary needs (optional)"),
             filters=[clean_text],
@@ -109,6 +118,10 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
         )
         consent = BooleanField(_l("You may contact me about what comes out of the congress"), widget=GovCheckboxInput())
         submit = SubmitField(_l("Register"), widget=GovSubmitInput())
+
+        def validate_interpreter_other(self, field):
+            if self.interpreter.data == "other" and not field.data:
+                raise ValidationError(_l("Say which language you would like an interpreter for"))
 
     if guest:
         RegistrationForm.name = text_field(
@@ -175,7 +188,8 @@ def needs_described(needs: dict) -> list[str]:
     access, interpreters = ({c.value: c.label for c in choices} for choices in (ACCESS, INTERPRETERS))
     lines = [access[key] for key in needs.get("access", []) if key in access] + [needs.get("access_other", "")]
     if needs.get("interpreter", "none") in interpreters.keys() - {"none"}:
-        lines.append(_l("An interpreter: %(language)s", language=interpreters[needs["interpreter"]]))
+        spoken = needs.get("interpreter_other") if needs["interpreter"] == "other" else None
+        lines.append(_l("An interpreter: %(language)s", language=spoken or interpreters[needs["interpreter"]]))
     if needs.get("dietary"):
         lines.append(_l("Dietary needs: %(needs)s", needs=needs["dietary"]))
     if needs.get("creche"):

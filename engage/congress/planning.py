@@ -316,7 +316,7 @@ def _answers(texts: list[str]) -> list[tuple[str, int]]:
 def _planning_from_needs(all_needs: list[dict]) -> Planning:
     access = dict.fromkeys(ACCESS_KEYS, 0)
     interpreters = dict.fromkeys(INTERPRETER_KEYS, 0)
-    texts: dict[str, list[str]] = {"access_other": [], "dietary": [], "creche": []}
+    texts: dict[str, list[str]] = {"access_other": [], "interpreter_other": [], "dietary": [], "creche": []}
     for needs in all_needs:
         needs = needs or {}
         for need in set(needs.get("access") or []):

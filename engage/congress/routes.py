@@ -57,7 +57,10 @@ def show(slug: str):
 
 
 def _needs(form) -> dict:
-    return {name: form[name].data or ([] if name == "access" else "") for name in CHANGEABLE}
+    needs = {name: form[name].data or ([] if name == "access" else "") for name in CHANGEABLE}
+    if needs["interpreter"] != "other":
+        needs["interpreter_other"] = ""
+    return needs
 
 
 @bp.route("/<slug:slug>/register", methods=["GET", "POST"])

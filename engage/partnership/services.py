@@ -117,7 +117,8 @@ def wards() -> list[Ward]:
 
 
 def set_lead_board(number: int, board_slug: str, actor) -> Priority:
-    """Route the current plan's call to action `number` to another lead board (proposals already routed stay)."""
+    """Route the current plan's call to action `number` to another lead board (proposals already routed stay). The
+    new lead is no longer one of the other boards involved: a board leads a call to action or follows it, not both."""
     from engage.audit import services as audit
 
     priority = call_to_action(number)
@@ -127,6 +128,8 @@ def set_lead_board(number: int, board_slug: str, actor) -> Priority:
     if priority.lead_board_id != board.id:
         audit.record(actor, "route", priority, from_board=priority.lead_board_id, to_board=board.id)
         priority.lead_board = board
+        if board in priority.interested_boards:
+            priority.interested_boards.remove(board)
         db.session.flush()
         forget_structure()
     return priority

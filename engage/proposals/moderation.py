@@ -23,7 +23,7 @@ def hide_proposal(proposal: Proposal, actor: Person, reason: str) -> None:
     proposal.hidden_at = utcnow()
     proposal.hidden_reason = reason
     audit.record(actor, "hide", proposal, reason=reason)
-    proposals.tell_author(proposal, "proposal_hidden", reason=reason)
+    proposals.tell_author(proposal, "proposal_hidden", reason=reason, rules=notices.public_link("/house-rules"))
     db.session.flush()
 
 
@@ -46,6 +46,7 @@ def hide_comment(comment: Comment, actor: Person, reason: str) -> None:
             {
                 "name": author.name,
                 "reason": reason,
+                "rules": notices.public_link("/house-rules"),
                 "body": comment.body,
                 "url": notices.public_link(f"/proposals/{comment_proposal_reference(comment)}"),
             },

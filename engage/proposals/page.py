@@ -49,6 +49,7 @@ class CommentRow:
     hidden_at: datetime | None
     author: Named | None
     board: partnership.BoardRow | None
+    hidden_reason: str | None  # read only where the comment is: for the secretariat and its author
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,12 @@ _FOR_BOARD = _PROPOSAL.add_columns(P.c.contact_name, ASSIGNEE.name).outerjoin(AS
 _JOURNEY_FOR_BOARD = _JOURNEY.add_columns(StatusChange.internal_note)
 _COMMENTS = (
     select(Comment.id, Comment.body, Comment.created_at, Comment.hidden_at, User.name, Comment.board_id)
+    .add_columns(Comment.hidden_reason)
     .outerjoin(User, User.id == Comment.author_id)
-    .where(Comment.proposal_id == bindparam("proposal_id"), Comment.hidden_at.is_(None) | bindparam("hidden"))
+    .where(
+        Comment.proposal_id == bindparam("proposal_id"),
+        Comment.hidden_at.is_(None) | bindparam("hidden") | (Comment.author_id == bindparam("viewer")),
+    )
     .order_by(Comment.id)
 )
 
@@ -143,7 +148,10 @@ def proposal(reference: str, for_board: bool = False) -> ProposalPage | None:
     )
 
 
-def comments(proposal_id: int, include_hidden: bool = False) -> list[CommentRow]:
+def comments(proposal_id: int, viewer_id: int | None, include_hidden: bool = False) -> list[CommentRow]:
+    """A proposal's comments as `viewer_id` sees them: the public ones, and the hidden ones they wrote (every hidden
+    one for the secretariat: `include_hidden`)."""
     known = partnership.structure()
-    rows = db.session.connection().execute(_COMMENTS, {"proposal_id": proposal_id, "hidden": include_hidden})
-    return [CommentRow(*row[:4], _named(row[4]), known.boards_by_id.get(row[5])) for row in rows]
+    values = {"proposal_id": proposal_id, "hidden": include_hidden, "viewer": viewer_id}
+    rows = db.session.connection().execute(_COMMENTS, values)
+    return [CommentRow(*row[:4], _named(row[4]), known.boards_by_id.get(row[5]), row[6]) for row in rows]

@@ -2,8 +2,21 @@
 
 import csv
 import io
+import time
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_limiter import RequestLimit
 from flask_login import current_user
 from jinja2.filters import do_truncate
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +26,7 @@ from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import represented, requires, secretariat, signed_in
 from engage.congress import services as congresses
 from engage.errors import DomainError
-from engage.extensions import db, reads_only
+from engage.extensions import db, limiter, reads_only
 from engage.forms import show_error
 from engage.i18n import gettext as _
 from engage.i18n import language, ngettext
@@ -242,6 +255,11 @@ def index():
         },
         # A proposal's address is the list's and its reference (DESIGN.md, "Addresses"): one url_for, not one a card.
         proposals_url=url_for("proposals.index"),
+        # The open data of what the list shows: the same filters (not the page: a download holds every page).
+        downloads={
+            kind: url_for(f"proposals.export_{kind}", **{k: v for k, v in request.args.items() if k != "page"})
+            for kind in ("csv", "json")
+        },
         # Each count of supporters in words once a page, not once a card.
         supporters={n: ngettext("%(num)s supporter", "%(num)s supporters", n) for n in {row.supports for row in rows}},
         labels=statuses.labels_in(lang),
@@ -282,7 +300,7 @@ def show(reference: str):
         # Only someone signed in sees the forms: no CSRF token (and so no session cookie) for anyone else.
         button=ButtonForm() if signed_in else None,
         staff=staff,
-        comments=page.comments(proposal.id, include_hidden=staff),
+        comments=page.comments(proposal.id, current_user.id if signed_in else None, include_hidden=staff),
         comment_form=forms.CommentForm() if signed_in else None,
         is_author=policy.is_author(current_user, proposal),
         can_edit=policy.can_edit(current_user, proposal),
@@ -302,8 +320,44 @@ def _visible(reference: str) -> Proposal:
     return proposal
 
 
+def _account() -> str:
+    return f"account:{current_user.id}"
+
+
+def at_most(limits: str, refused):
+    """A rate limit on a route's posts, per signed-in account (after requires(signed_in)): one account posting in
+    bulk is refused, whoever shares its network address. Over the limit, refused(**the route's arguments) is the
+    page, sent as 429 with when to try again."""
+
+    def breached(limit: RequestLimit) -> Response:
+        response = make_response(refused(**request.view_args), 429)
+        response.headers["Retry-After"] = str(max(int(limit.reset_at - time.time()), 1))
+        return response
+
+    return limiter.limit(limits, key_func=_account, methods=["POST"], on_breach=breached)
+
+
+def _too_many_supports(reference: str):
+    heading = _("You have supported many proposals in a short time")
+    return render_template("error.html", heading=heading, advice=_("Wait a few minutes, then try again."))
+
+
+def _too_many_comments(reference: str):
+    form = forms.CommentForm()
+    form.body.errors = [_("You have posted many comments in a short time. Wait a few minutes, then post this one.")]
+    return render_template("proposals/comment_error.html", form=form, proposal=_visible(reference))
+
+
+def _too_many_reports(reference: str):
+    form = forms.ReportForm()
+    form.reason.errors = [_("You have sent many reports in a short time. Wait a few minutes, then send this one.")]
+    comment_id = request.args.get("comment", type=int)
+    return render_template("proposals/report.html", form=form, proposal=_visible(reference), comment_id=comment_id)
+
+
 @bp.post("/proposals/<reference:reference>/support")
 @requires(signed_in)
+@at_most("10 per minute;60 per hour", _too_many_supports)
 def support(reference: str):
     proposal = _visible(reference)
     if ButtonForm().validate_on_submit():
@@ -353,6 +407,7 @@ def withdraw(reference: str):
 
 @bp.post("/proposals/<reference:reference>/comments")
 @requires(signed_in)
+@at_most("5 per minute;30 per hour", _too_many_comments)
 def comment(reference: str):
     proposal = _visible(reference)
     form = forms.CommentForm()
@@ -370,6 +425,7 @@ def comment(reference: str):
 
 @bp.route("/proposals/<reference:reference>/report", methods=["GET", "POST"])
 @requires(signed_in)
+@at_most("5 per minute;20 per hour", _too_many_reports)
 def report(reference: str):
     proposal = _visible(reference)
     comment_id = request.args.get("comment", type=int)
@@ -403,7 +459,7 @@ def answer(reference: str):
 
 @bp.get("/proposals.csv")
 def export_csv():
-    rows = search.export_rows()
+    rows = search.export_rows(_filters())
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["reference"])
     writer.writeheader()
@@ -417,4 +473,4 @@ def export_csv():
 
 @bp.get("/proposals.json")
 def export_json():
-    return {"proposals": search.export_rows()}
+    return {"proposals": search.export_rows(_filters())}

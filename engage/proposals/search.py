@@ -168,7 +168,7 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     statements.given; the resident's words, when there are any, are bound, and so is the rest (a common word and a
     rare one need plans of their own: PLANNED_EACH_RUN)."""
     c = PROPOSAL.c
-    order = (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
+    order = _order(shape)
     cap, size, skip = (given(name, Integer, ours=not shape.words) for name in ("cap", "size", "skip"))
     matching = select(c.id, *order[:1]).where(*_conditions(shape))
     count = select(func.count()).select_from(matching.limit(cap).subquery())
@@ -179,6 +179,12 @@ def _statements(shape: Shape, dialect: str) -> tuple[Select, Select]:
     ids = ids.order_by(*(matching.c[column.key].desc() for column in order)).limit(size).offset(skip).subquery()
     page = select(*_CARD, count.scalar_subquery()).join(ids, c.id == ids.c.id)
     return count, page.order_by(*(column.desc() for column in order))
+
+
+def _order(shape: Shape) -> tuple:
+    """The list's order, by its columns (each descending): the most supported or the newest first."""
+    c = PROPOSAL.c
+    return (c.supports, c.id) if shape.sort == "supported" else (c.submitted_at, c.id)
 
 
 def _searched(shape: Shape, order: tuple, cap, size, skip) -> Select:
@@ -273,9 +279,13 @@ def _similar_sqlite(found: list[str]) -> Select:
     return published().join(SIMILAR, SIMILAR.c.rowid == Proposal.id).where(matching).order_by(rank)
 
 
-def export_rows() -> list[dict]:
-    """Every published proposal as open data; the author's name only where they agreed to show it."""
-    rows = db.session.scalars(_with_details(published().order_by(Proposal.submitted_at)))
+def export_rows(filters: Filters) -> list[dict]:
+    """As open data, every published proposal the list shows with these filters (on all its pages), in its order;
+    the author's name only where they agreed to show it. The list's own conditions and values (_shape, _conditions),
+    so a download holds exactly what the list does."""
+    shape, values = _shape(filters, partnership.structure())
+    query = select(Proposal).where(*_conditions(shape)).order_by(*(column.desc() for column in _order(shape)))
+    rows = db.session.scalars(_with_details(query), values)
     return [
         {
             "reference": p.reference,

@@ -39,7 +39,9 @@ def plans():
 
 @bp.get("/plans/<slug:slug>")
 def plan(slug: str):
-    return render_template("site/plan.html", plan=found(partnership.plan_by_slug(slug)))
+    plan = found(partnership.plan_by_slug(slug))
+    # An archived plan's page leads to the plan that replaced it.
+    return render_template("site/plan.html", plan=plan, current=None if plan.current else partnership.current_plan())
 
 
 @bp.get("/boards/")
@@ -62,6 +64,11 @@ def board(slug: str):
 @bp.get("/accessibility")
 def accessibility():
     return render_template("site/accessibility.html")
+
+
+@bp.get("/house-rules")
+def house_rules():
+    return render_template("site/house_rules.html")
 
 
 @bp.get("/privacy")
