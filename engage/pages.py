@@ -59,7 +59,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_attempts(error):
-        """When the limit breached lets the person try again, in London's time, and the limit's own advice."""
+        """When the limit breached lets the person try again, in London's time, and the limit's own advice; or the
+        page of its own that the limit's route made (a form with its error, keeping what was typed)."""
+        if error.response is not None:
+            return error.response
         again = datetime.fromtimestamp(limiter.current_limit.reset_at, UTC).replace(tzinfo=None)
         advice = _("Try again after %(time)s.", time=format_time(again, "HH:mm"))
         if error.limit.error_message:
