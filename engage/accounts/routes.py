@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from engage import query_string
 from engage.accounts import services as accounts
 from engage.accounts.forms import (
     ButtonForm,
@@ -95,7 +96,7 @@ def sign_in():
             accounts.start_session(user)
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(query_string.text(request.args, "next", 2000)))
     return render_template("accounts/sign_in.html", form=form)
 
 

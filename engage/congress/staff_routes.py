@@ -4,6 +4,7 @@ lists and check-in, and registering someone on their behalf."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from engage import query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat
 from engage.congress import planning
@@ -226,8 +227,8 @@ def planning_csv(slug: str):
 @requires(secretariat)
 def check_in_search(slug: str):
     congress = _congress(slug)
-    form = forms.SearchForm(request.args)
-    words = form.q.data or ""
+    form = forms.SearchForm(formdata=None, q=query_string.text(request.args, "q", 200))
+    words = form.q.data
     return render_template(
         "congress/staff/check_in.html",
         congress=congress,

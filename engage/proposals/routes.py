@@ -8,7 +8,7 @@ from flask_login import current_user
 from jinja2.filters import do_truncate
 from wtforms.fields.choices import SelectChoice
 
-from engage import layout
+from engage import layout, query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
 from engage.congress import services as congresses
@@ -102,7 +102,7 @@ def _save(step: str, form, proposal: Proposal) -> None:
 def new():
     """Start a proposal; from a congress workshop's invitation, under the workshop's call to action."""
     form = ButtonForm()
-    number = request.args.get("call-to-action", type=int)
+    number = query_string.whole_number(request.args, "call-to-action")
     if form.validate_on_submit():
         proposal = proposals.start_draft(current_user, call_to_action=number)
         db.session.commit()
@@ -113,7 +113,7 @@ def new():
         drafts=proposals.drafts_of(current_user),
         number=number,
         call_to_action=proposals.current_calls_to_action().get(number),
-        workshop=congresses.workshop(request.args.get("workshop", type=int)),
+        workshop=congresses.workshop(query_string.whole_number(request.args, "workshop")),
     )
 
 
@@ -124,6 +124,7 @@ def step(proposal_id: int, step: str):
         abort(404)
     proposal = _editable(proposal_id)
     form = _form_for(step, proposal)
+    changing = query_string.choice(request.args, "return", ("check",)) == "check"  # an answer, from check answers
     if form.validate_on_submit():
         try:
             _save(step, form, proposal)
@@ -132,11 +133,13 @@ def step(proposal_id: int, step: str):
         else:
             db.session.commit()
             after = ORDER.index(step) + 1
-            if request.args.get("return") == "check" or after == len(ORDER):
+            if changing or after == len(ORDER):
                 return redirect(url_for("proposals.check", proposal_id=proposal.id))
             return redirect(url_for("proposals.step", proposal_id=proposal.id, step=ORDER[after]))
     back = (
-        url_for("proposals.step", proposal_id=proposal.id, step=ORDER[ORDER.index(step) - 1])
+        url_for("proposals.check", proposal_id=proposal.id)
+        if changing
+        else url_for("proposals.step", proposal_id=proposal.id, step=ORDER[ORDER.index(step) - 1])
         if step != ORDER[0]
         else url_for("proposals.new")
     )
@@ -182,20 +185,22 @@ def confirmation(reference: str):
 def _filters() -> search.Filters:
     args = request.args
     return search.Filters(
-        call_to_action=args.get("call-to-action", type=int),
-        ward=args.get("ward") or None,
-        board=args.get("board") or None,
-        status=args.get("status") or None,
-        q=(args.get("q") or "")[:200],
-        sort="supported" if args.get("sort") == "supported" else "newest",
-        page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
+        call_to_action=query_string.whole_number(args, "call-to-action"),
+        ward=query_string.text(args, "ward", 80) or None,
+        board=query_string.text(args, "board", 80) or None,
+        status=query_string.text(args, "status", 30) or None,
+        q=query_string.text(args, "q", 200),
+        sort=query_string.choice(args, "sort", ("newest", "supported"), "newest"),
+        page=query_string.page(args),
     )
 
 
 @bp.get("/proposals/similar")
 def similar():
     """Published proposals like the words given, for the question pages to show as the resident types."""
-    found = search.similar((request.args.get("q") or "")[:500], request.args.get("exclude", type=int))
+    found = search.similar(
+        query_string.text(request.args, "q", 500), query_string.whole_number(request.args, "exclude")
+    )
     return {
         "proposals": [
             {"reference": p.reference, "title": p.title, "url": url_for("proposals.show", reference=p.reference)}
@@ -323,6 +328,8 @@ def withdraw(reference: str):
         abort(403)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
+        if form.confirm.data == "no":
+            return redirect(url_for("proposals.show", reference=reference))
         try:
             proposals.withdraw(proposal, current_user, form.reason.data or "")
         except DomainError as error:
@@ -355,7 +362,7 @@ def comment(reference: str):
 @requires(signed_in)
 def report(reference: str):
     proposal = _visible(reference)
-    comment_id = request.args.get("comment", type=int)
+    comment_id = query_string.whole_number(request.args, "comment")
     form = forms.ReportForm()
     if form.validate_on_submit():
         try:
