@@ -1,7 +1,5 @@
 """Field types shared by every area's forms: text arrives hostile and is stored as typed, minus control codes."""
 
-import re
-
 import wtforms
 from govuk_frontend_wtf import wtforms_widgets as gov
 from wtforms import EmailField, PasswordField, StringField
@@ -10,6 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from engage.errors import DomainError
 from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
+from engage.query_string import clean_text
 
 
 class Offered:
@@ -41,10 +40,6 @@ class SelectMultipleField(Offered, wtforms.SelectMultipleField):
             return
         if not set(self.data) <= self.offered():
             raise ValidationError(self.invalid_choice_message or _("Choose only from the options given"))
-
-
-# C0 controls other than tab and newlines, DEL and lone surrogates: never meant, and PostgreSQL refuses NUL.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class Localised:
@@ -110,8 +105,9 @@ class GovPasswordInput(Localised, gov.GovPasswordInput):
         return params
 
 
-def clean_text(value: str | None) -> str | None:
-    return _CONTROLS.sub("", value).strip() if isinstance(value, str) else value
+def at_most(limit: int) -> Length:
+    """A text's greatest length, refused with a message that states it."""
+    return Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit))
 
 
 def text_field(label, required: str, max_length: int, too_long: str, autocomplete: str = "off") -> StringField:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from engage import query_string
 from engage.escaping import ascii_html
 from engage.extensions import babel
 
@@ -23,7 +24,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI and the worker say what they need with force_locale
         return "en"
-    for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
+    for choice in (query_string.choice(request.args, "lang", languages), request.cookies.get(COOKIE)):
         if choice in languages:
             return choice
     if current_user and current_user.is_authenticated and current_user.language in languages:
@@ -136,8 +137,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):
-        chosen = request.args.get("lang")
-        if chosen in app.config["LANGUAGES"] and request.cookies.get(COOKIE) != chosen:
+        chosen = query_string.choice(request.args, "lang", app.config["LANGUAGES"])
+        if chosen and request.cookies.get(COOKIE) != chosen:
             response.set_cookie(
                 COOKIE,
                 chosen,

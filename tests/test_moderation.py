@@ -173,7 +173,7 @@ def test_followers_are_told_when_the_author_withdraws(app, reference, new_browse
     partner = sign_in(new_browser, "partner@example.org")
     partner.submit(f"/proposals/{reference}/follow", {}, page=f"/proposals/{reference}")
     before = len(deliver())
-    sign_in(new_browser).submit(f"/proposals/{reference}/withdraw", {"reason": "Done already"})
+    sign_in(new_browser).submit(f"/proposals/{reference}/withdraw", {"reason": "Done already", "confirm": "yes"})
     sent = deliver()[before:]
     assert [m["To"] for m in sent] == ["partner@example.org"], [m["Subject"] for m in sent]
     message = sent[0]

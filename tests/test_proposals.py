@@ -171,7 +171,7 @@ def test_only_the_author_withdraws(app, demo, new_browser):
     other = sign_in(new_browser, "partner@example.org")
     assert other.get(f"/proposals/{reference}/withdraw").status_code == 403
     author = sign_in(new_browser)
-    author.submit(f"/proposals/{reference}/withdraw", {"reason": "Someone else is doing it"})
+    author.submit(f"/proposals/{reference}/withdraw", {"reason": "Someone else is doing it", "confirm": "yes"})
     page = app.test_client().get(f"/proposals/{reference}").get_data(as_text=True)
     assert "Withdrawn" in page and "Someone else is doing it" in page
 

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 from engage.forms import (
     GovCheckboxesInput,
@@ -10,6 +10,7 @@ from engage.forms import (
     GovTextInput,
     SelectField,
     SelectMultipleField,
+    at_most,
     clean_text,
     email_field,
     new_password_field,
@@ -93,4 +94,9 @@ class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search by name or email"), filters=[clean_text], widget=GovTextInput())
+    q = StringField(
+        _l("Search by name or email"),
+        filters=[clean_text],
+        widget=GovTextInput(),
+        validators=[Optional(), at_most(200)],
+    )

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_url, login_user, logout_user
 
+from engage import query_string
 from engage.accounts import services as accounts
 from engage.accounts.forms import (
     ButtonForm,
@@ -121,6 +122,11 @@ def _safe_next(target: str | None) -> str:
     return url_for("accounts.account")
 
 
+def _next() -> str:
+    """Where the page was asked to go next (its `next` parameter), if on this site."""
+    return _safe_next(query_string.text(request.args, "next", 2000))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @emails_limits
 def register():
@@ -154,7 +160,7 @@ def resend_verification():
         accounts.send_verification(accounts.account(current_user))
         db.session.commit()
         flash(_("We have sent you a new link to confirm your email address."), "success")
-    return redirect(_safe_next(request.args.get("next")))  # back to the page that asked
+    return redirect(_next())  # back to the page that asked
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -171,7 +177,7 @@ def sign_in():
             session.permanent = True
             login_user(user)
             db.session.commit()
-            return _remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
+            return _remember_device(redirect(_next()), user.email)
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -196,7 +202,7 @@ def must_sign_in():
 
 @bp.get("/signed-out")
 def signed_out():
-    target = _safe_next(request.args.get("next"))
+    target = _next()
     if current_user.is_authenticated:  # the session was kept alive elsewhere (another tab): carry on
         return redirect(target)
     return render_template("accounts/signed_out.html", next=target)

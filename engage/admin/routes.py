@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from engage import query_string
 from engage.accounts import services as accounts
 from engage.accounts.forms import ButtonForm, GrantRoleForm, UserSearchForm
 from engage.accounts.models import ROLES, User
@@ -42,8 +43,8 @@ def _grant_form() -> GrantRoleForm:
 @bp.get("/users")
 @requires(admin)
 def users():
-    form = UserSearchForm(request.args)
-    return render_template("admin/users.html", form=form, people=accounts.search_users(form.q.data or ""))
+    form = UserSearchForm(formdata=None, q=query_string.text(request.args, "q", 200))
+    return render_template("admin/users.html", form=form, people=accounts.search_users(form.q.data))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

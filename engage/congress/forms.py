@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from engage.forms import (
     GovCheckboxesInput,
@@ -16,6 +16,7 @@ from engage.forms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    at_most,
     clean_text,
     email_field,
     text_field,
@@ -76,14 +77,14 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
             _l("Anything else we should arrange for you? (optional)"),
             filters=[clean_text],
             widget=GovTextInput(),
-            validators=[Optional(), Length(max=500)],
+            validators=[Optional(), at_most(500)],
         )
         interpreter = RadioField(
             _l("Would you like a spoken-language interpreter?"),
             choices=INTERPRETERS,
             default="none",
             widget=GovRadioInput(),
-            validators=[InputRequired()],
+            validators=[InputRequired(message=_l("Say whether you would like an interpreter"))],
         )
         # Needed only when "Another language" is chosen. Not a GOV.UK conditional reveal: its script gives the radio
         # aria-expanded, which a radio may not have (axe's aria-allowed-attr).
@@ -92,20 +93,20 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
             description=_l("Only if you chose another language"),
             filters=[clean_text],
             widget=GovTextInput(),
-            validators=[Length(max=100)],
+            validators=[at_most(100)],
         )
         dietary = StringField(
             _l("Dietary needs (optional)"),
             filters=[clean_text],
             widget=GovTextInput(),
-            validators=[Optional(), Length(max=500)],
+            validators=[Optional(), at_most(500)],
         )
         creche = StringField(
             _l("Creche places: how many children, and their ages (optional)"),
             description=_l("For example: 2 children, aged 3 and 5"),
             filters=[clean_text],
             widget=GovTextInput(),
-            validators=[Optional(), Length(max=200)],
+            validators=[Optional(), at_most(200)],
         )
         priorities = SelectMultipleField(
             _l("Which calls to action do you care most about? (optional)"),

@@ -25,6 +25,7 @@ from engage.forms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    at_most,
     clean_text,
 )
 from engage.i18n import gettext as _
@@ -239,7 +240,7 @@ class SearchForm(FlaskForm):
         _l("Name or reference"),
         filters=[clean_text],
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), at_most(200)],
         render_kw={"params": {"spellcheck": False, "autocomplete": "off"}},
     )
 

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_datetime
 from flask_login import current_user
 
+from engage import query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat
 from engage.congress import planning
@@ -258,8 +259,8 @@ def planning_csv(slug: str):
 @requires(secretariat)
 def check_in_search(slug: str):
     congress = _congress(slug)
-    form = forms.SearchForm(request.args)
-    words = form.q.data or ""
+    form = forms.SearchForm(formdata=None, q=query_string.text(request.args, "q", 200))
+    words = form.q.data
     return render_template(
         "congress/staff/check_in.html",
         congress=congress,

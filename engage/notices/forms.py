@@ -2,9 +2,9 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
-from engage.forms import GovRadioInput, GovTextInput, RadioField, clean_text
+from engage.forms import GovRadioInput, GovTextInput, RadioField, at_most, clean_text
 from engage.i18n import lazy_gettext as _l
 from engage.notices.kinds import IMMEDIATE, OFF, WEEKLY, Category
 
@@ -34,4 +34,9 @@ class OutboxSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    recipient = StringField(_l("Recipient's email address"), filters=[clean_text], widget=GovTextInput())
+    recipient = StringField(
+        _l("Recipient's email address"),
+        filters=[clean_text],
+        widget=GovTextInput(),
+        validators=[Optional(), at_most(320)],
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from engage import query_string
 from engage.accounts import services as accounts
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat, signed_in
@@ -60,12 +61,12 @@ def unsubscribe(token: str):
 @bp.get("/secretariat/outbox")
 @requires(secretariat)
 def outbox():
-    status = request.args.get("status", "failed")
+    status = query_string.text(request.args, "status", 20) or "failed"
     if status not in STATUSES:
         abort(404)
-    form = OutboxSearchForm(request.args)
-    page = request.args.get("page", 1, type=int) or 1
-    rows = notices.outbox(status, form.recipient.data or "", max(page, 1))
+    form = OutboxSearchForm(formdata=None, recipient=query_string.text(request.args, "recipient", 320))
+    page = query_string.page(request.args)
+    rows = notices.outbox(status, form.recipient.data, page)
     return render_template(
         "notices/outbox.html",
         form=form,

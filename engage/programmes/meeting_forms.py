@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from engage.congress.staff_forms import ClockField, DayField, long_text, short_text
 from engage.forms import GovCharacterCount, GovRadioInput, GovSelect, GovTextInput, RadioField, SelectField, clean_text
 from engage.i18n import lazy_gettext as _l
+from engage.proposals.forms import plain_text
 
 ATTENDANCE_LABELS = {
     "attending": _l("Attending"),
@@ -69,7 +70,8 @@ class DropForm(FlaskForm):
 
 
 class MinutesForm(FlaskForm):
-    minutes = optional_long_text(_l("Minutes"), 50000)
+    # A post without them would empty minutes already written, even published ones.
+    minutes = plain_text(_l("Minutes"), 50000, _l("Enter the minutes"), rows=8)
     submit = SubmitField(_l("Save the minutes"), widget=GovSubmitInput())
 
 

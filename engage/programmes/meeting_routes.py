@@ -226,7 +226,7 @@ def minutes(board: Board, meeting_id: int):
     form = forms.MinutesForm()
     if not form.is_submitted():
         form.minutes.data = meeting.minutes
-    if form.validate_on_submit() and _done(form, meetings.write_minutes, meeting, minutes=form.minutes.data or "")[0]:
+    if form.validate_on_submit() and _done(form, meetings.write_minutes, meeting, minutes=form.minutes.data)[0]:
         flash(_("The minutes are saved."), "success")
         return _show(board, meeting)
     return render_template("meetings/workspace/minutes.html", board=board, meeting=meeting, form=form)

@@ -15,6 +15,7 @@ from engage.forms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    at_most,
     clean_text,
 )
 from engage.i18n import lazy_gettext as _l
@@ -138,7 +139,16 @@ class SubmitProposal(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
+    """Withdrawing cannot be undone: the author says yes to it, and a post without that answer withdraws nothing."""
+
     reason = plain_text(_l("Why are you withdrawing it? (optional)"), 1000, rows=3)
+    confirm = RadioField(
+        _l("Are you sure you want to withdraw your proposal?"),
+        description=_l("You cannot undo this."),
+        choices=[SelectChoice("yes", _l("Yes, withdraw it")), SelectChoice("no", _l("No, keep it"))],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Select yes if you want to withdraw your proposal"))],
+    )
     submit = SubmitField(_l("Withdraw proposal"), widget=GovSubmitInput())
 
 
@@ -221,7 +231,7 @@ class AssistedForm(FlaskForm):
         validators=[
             Optional(),
             Email(message=_l("Enter an email address in the correct format, like name@example.com")),
-            Length(max=320),
+            at_most(320),
         ],
     )
     source = RadioField(

@@ -21,7 +21,7 @@ from flask_login import current_user
 from jinja2.filters import do_truncate
 from wtforms.fields.choices import SelectChoice
 
-from engage import layout
+from engage import layout, query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import represented, requires, secretariat, signed_in
 from engage.congress import services as congresses
@@ -127,7 +127,7 @@ def _save(step: str, form, proposal: Proposal) -> None:
 def new():
     """Start a proposal; from a congress workshop's invitation, under the workshop's call to action."""
     form = ButtonForm()
-    number = request.args.get("call-to-action", type=int)
+    number = query_string.whole_number(request.args, "call-to-action")
     if form.validate_on_submit():
         proposal = proposals.start_draft(current_user, call_to_action=number)
         db.session.commit()
@@ -138,7 +138,7 @@ def new():
         drafts=proposals.drafts_of(current_user),
         number=number,
         call_to_action=proposals.current_calls_to_action().get(number),
-        workshop=congresses.workshop(request.args.get("workshop", type=int)),
+        workshop=congresses.workshop(query_string.whole_number(request.args, "workshop")),
     )
 
 
@@ -150,6 +150,7 @@ def step(proposal_id: int, step: str):
     if step not in asked:
         abort(404)
     form = _form_for(step, proposal)
+    changing = query_string.choice(request.args, "return", ("check",)) == "check"  # an answer, from check answers
     if form.validate_on_submit():
         try:
             _save(step, form, proposal)
@@ -158,11 +159,13 @@ def step(proposal_id: int, step: str):
         else:
             db.session.commit()
             after = asked.index(step) + 1
-            if request.args.get("return") == "check" or after == len(asked):
+            if changing or after == len(asked):
                 return redirect(url_for("proposals.check", proposal_id=proposal.id))
             return redirect(url_for("proposals.step", proposal_id=proposal.id, step=asked[after]))
     back = (
-        url_for("proposals.step", proposal_id=proposal.id, step=asked[asked.index(step) - 1])
+        url_for("proposals.check", proposal_id=proposal.id)
+        if changing
+        else url_for("proposals.step", proposal_id=proposal.id, step=asked[asked.index(step) - 1])
         if step != asked[0]
         else url_for("proposals.new")
     )
@@ -212,20 +215,22 @@ def confirmation(reference: str):
 def _filters() -> search.Filters:
     args = request.args
     return search.Filters(
-        call_to_action=args.get("call-to-action", type=int),
-        ward=args.get("ward") or None,
-        board=args.get("board") or None,
-        status=args.get("status") or None,
-        q=(args.get("q") or "")[:200],
-        sort="supported" if args.get("sort") == "supported" else "newest",
-        page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000),
+        call_to_action=query_string.whole_number(args, "call-to-action"),
+        ward=query_string.text(args, "ward", 80) or None,
+        board=query_string.text(args, "board", 80) or None,
+        status=query_string.text(args, "status", 30) or None,
+        q=query_string.text(args, "q", 200),
+        sort=query_string.choice(args, "sort", ("newest", "supported"), "newest"),
+        page=query_string.page(args),
     )
 
 
 @bp.get("/proposals/similar")
 def similar():
     """Published proposals like the words given, for the question pages to show as the resident types."""
-    found = search.similar((request.args.get("q") or "")[:500], request.args.get("exclude", type=int))
+    found = search.similar(
+        query_string.text(request.args, "q", 500), query_string.whole_number(request.args, "exclude")
+    )
     return {
         "proposals": [
             {"reference": p.reference, "title": p.title, "url": url_for("proposals.show", reference=p.reference)}
@@ -351,7 +356,7 @@ def _too_many_comments(reference: str):
 def _too_many_reports(reference: str):
     form = forms.ReportForm()
     form.reason.errors = [_("You have sent many reports in a short time. Wait a few minutes, then send this one.")]
-    comment_id = request.args.get("comment", type=int)
+    comment_id = query_string.whole_number(request.args, "comment")
     return render_template("proposals/report.html", form=form, proposal=_visible(reference), comment_id=comment_id)
 
 
@@ -394,6 +399,8 @@ def withdraw(reference: str):
         abort(403)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
+        if form.confirm.data == "no":
+            return redirect(url_for("proposals.show", reference=reference))
         try:
             proposals.withdraw(proposal, current_user, form.reason.data or "")
         except DomainError as error:
@@ -428,7 +435,7 @@ def comment(reference: str):
 @at_most("5 per minute;20 per hour", _too_many_reports)
 def report(reference: str):
     proposal = _visible(reference)
-    comment_id = request.args.get("comment", type=int)
+    comment_id = query_string.whole_number(request.args, "comment")
     form = forms.ReportForm()
     if form.validate_on_submit():
         try:

@@ -23,8 +23,27 @@ def short_text(label, hint=None, required=None, limit: int = 200) -> StringField
     )
 
 
+OUT_OF_DATE = _l("This page was out of date. Open the proposal again and make your change once more")
+
+
+class VersionField(IntegerField):
+    """The version of the proposal the page showed, sent back hidden. Without it, or unreadable, the page is out of
+    date: said in the page's language, not with WTForms' own English."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, validators=[InputRequired(message=OUT_OF_DATE)], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(OUT_OF_DATE)) from error
+
+
 class DecisionForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = VersionField()
     reason = plain_text(
         _l("What the resident is told"),
         2000,
@@ -89,8 +108,12 @@ FORMS = {
 
 
 class AssignForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    assignee = SelectField(_l("Who looks after it?"), widget=GovSelect(), validators=[Optional()])
+    version = VersionField()
+    assignee = SelectField(  # "none": nobody; a post without an answer changes nothing
+        _l("Who looks after it?"),
+        widget=GovSelect(),
+        validators=[InputRequired(message=_l("Choose who looks after it, or Nobody"))],
+    )
     submit = SubmitField(_l("Assign"), widget=GovSubmitInput())
 
 
@@ -103,9 +126,12 @@ class BulkForm(FlaskForm):
     assign = SubmitField()
 
 
+WORDING_HINT = _l("It starts as the standard wording; saved as it is, the standard wording stays in use.")
+
+
 class ResponseTemplateForm(FlaskForm):
-    english = plain_text(_l("In English"), 2000, hint=_l("Leave empty to use the standard wording."), rows=5)
-    bengali = plain_text(_l("In Bengali"), 2000, hint=_l("Leave empty to use the standard wording."), rows=5)
+    english = plain_text(_l("In English"), 2000, _l("Enter the wording in English"), WORDING_HINT, rows=5)
+    bengali = plain_text(_l("In Bengali"), 2000, _l("Enter the wording in Bengali"), WORDING_HINT, rows=5)
     submit = SubmitField(_l("Save wording"), widget=GovSubmitInput())
 
 

@@ -18,7 +18,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, select
 
-from engage import layout
+from engage import layout, query_string
 from engage.accounts.models import BOARD_ROLES, User
 from engage.accounts.policy import board_people
 from engage.extensions import db
@@ -78,19 +78,15 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> "Filters":
-        def number(name: str) -> int | None:
-            value = args.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 6 else None
-
-        status = args.get("status", "open")
         return cls(
-            status=status if status in (*SHOWN, "open", "all") else "open",
-            call_to_action=number("call-to-action"),
-            ward=args.get("ward", "")[:80],
-            age=args.get("age", "") if args.get("age", "") in AGES else "",
-            assignee=args.get("assignee", "")[:12],
-            sort=args.get("sort", "oldest") if args.get("sort", "oldest") in SORTS else "oldest",
-            page=max(1, min(number("page") or 1, 10_000)),
+            status=query_string.choice(args, "status", (*SHOWN, "open", "all"), "open"),
+            call_to_action=query_string.whole_number(args, "call-to-action", minimum=0),
+            ward=query_string.text(args, "ward", 80),
+            age=query_string.choice(args, "age", AGES, ""),
+            assignee=query_string.choice(args, "assignee", ("none", "me"))
+            or str(query_string.whole_number(args, "assignee", default="")),
+            sort=query_string.choice(args, "sort", SORTS, "oldest"),
+            page=query_string.page(args),
         )
 
 
@@ -169,7 +165,7 @@ def _assignee(filters: Filters, viewer_id: int) -> tuple[str | None, int | None]
         return "none", None
     if filters.assignee == "me":
         return "id", viewer_id
-    return ("id", int(filters.assignee)) if filters.assignee.isdigit() else (None, None)
+    return ("id", int(filters.assignee)) if filters.assignee else (None, None)
 
 
 def _shape(board: Board, filters: Filters, today: date, viewer_id: int) -> tuple[Shape, dict]:

@@ -56,8 +56,8 @@ def queue_page(board: Board):
     )
 
 
-def _assignees(members) -> list[SelectChoice]:
-    return [SelectChoice("", _("Nobody"))] + [SelectChoice(str(m.id), m.name) for m in members]
+def _assignees(members, nobody: str = "") -> list[SelectChoice]:
+    return [SelectChoice(nobody, _("Nobody"))] + [SelectChoice(str(m.id), m.name) for m in members]
 
 
 @bp.post("/<slug:board>/bulk")
@@ -125,13 +125,14 @@ def proposal(board: Board, reference: str):
 def assign(board: Board, reference: str):
     found = _proposal(board, reference)
     form = forms.AssignForm()
-    form.assignee.choices = _assignees(triage.board_members(board))
+    form.assignee.choices = _assignees(triage.board_members(board), nobody="none")
     if request.method == "GET":
         form.version.data = found.version
-        form.assignee.data = str(found.assignee_id or "")
+        form.assignee.data = str(found.assignee_id or "none")
     if form.validate_on_submit():
+        assignee = None if form.assignee.data == "none" else int(form.assignee.data)
         try:
-            triage.assign(found, board, current_user, form.version.data, int(form.assignee.data or 0) or None)
+            triage.assign(found, board, current_user, form.version.data, assignee)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -252,8 +253,8 @@ def response(board: Board, decision: str):
         form.english.data = triage.response_template(board, decision, "en")
         form.bengali.data = triage.response_template(board, decision, "bn")
     if form.validate_on_submit():
-        triage.save_response_template(board, current_user, decision, "en", form.english.data or "")
-        triage.save_response_template(board, current_user, decision, "bn", form.bengali.data or "")
+        triage.save_response_template(board, current_user, decision, "en", form.english.data)
+        triage.save_response_template(board, current_user, decision, "bn", form.bengali.data)
         db.session.commit()
         flash(_("The board's wording is saved."), "success")
         return redirect(url_for("workspace.responses", board=board.slug))

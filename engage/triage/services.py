@@ -105,14 +105,16 @@ def response_template(board: Board, decision: str, language: str) -> str:
             ResponseTemplate.language == language,
         )
     )
-    if text:
-        return text
+    return text or standard_wording(decision, language)
+
+
+def standard_wording(decision: str, language: str) -> str:
     with force_locale(language):
         return str(DECISIONS[decision].default_reason)
 
 
 def save_response_template(board: Board, actor: Person, decision: str, language: str, text: str) -> None:
-    """Change the board's wording for a decision; empty text goes back to the default."""
+    """Change the board's wording for a decision; empty text, or the standard wording, goes back to the standard."""
     if decision not in DECISIONS:
         raise DomainError(_l("There is no such decision."))
     db.session.execute(
@@ -122,7 +124,7 @@ def save_response_template(board: Board, actor: Person, decision: str, language:
             ResponseTemplate.language == language,
         )
     )
-    if text:
+    if text and text != standard_wording(decision, language):
         db.session.add(ResponseTemplate(board_id=board.id, decision=decision, language=language, text=text))
     audit.record(actor, "response_template", board, decision=decision, language=language)
     db.session.flush()

@@ -496,6 +496,10 @@ def test_the_author_withdraws_their_proposal_with_a_reason(page, visit, follow, 
     reason.press_sequentially("The council is already doing it.")
     reason.press("Enter")
     reason.press_sequentially("<i>Thank you</i> for the support.")
+    follow(page.get_by_role("button", name="Withdraw proposal"))  # not yet said yes: nothing is withdrawn
+    expect(error_summary(page)).to_contain_text("Select yes if you want to withdraw your proposal")
+    expect(reason).to_have_value("The council is already doing it.\n<i>Thank you</i> for the support.")
+    page.get_by_label("Yes, withdraw it").check()
     follow(page.get_by_role("button", name="Withdraw proposal"))
 
     expect(page).to_have_url(re.compile(rf"/proposals/{proposal.reference}$"))
@@ -512,6 +516,24 @@ def test_the_author_withdraws_their_proposal_with_a_reason(page, visit, follow, 
     visit(page, "/proposals/?status=withdrawn")
     expect(page.get_by_label("Status")).to_have_value("withdrawn")
     assert listed(page) == [TITLE]
+
+
+def test_an_author_who_says_no_keeps_their_proposal_on_a_320_pixel_screen(
+    open_page, visit, follow, sign_in_as, demo, app
+):
+    page = open_page({"width": 320, "height": 640})
+    [proposal] = publish(app, [{"title": TITLE}])
+    sign_in_as(page, demo["resident"])
+    visit(page, f"/proposals/{proposal.reference}/withdraw")
+    expect(page.get_by_role("group", name="Are you sure you want to withdraw your proposal?")).to_be_visible()
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 320 pixels"
+    page.get_by_label("No, keep it").check()
+    follow(page.get_by_role("button", name="Withdraw proposal"))
+    expect(page).to_have_url(re.compile(rf"/proposals/{proposal.reference}$"))
+    expect(page.get_by_role("link", name="Withdraw your proposal")).to_be_visible()
+    with app.app_context():
+        assert proposals.by_reference(proposal.reference).status != "withdrawn"
 
 
 def test_the_list_and_a_proposal_in_bengali(page, visit, follow, sign_in_as, demo, app, bengali, english_left):
