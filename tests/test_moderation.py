@@ -83,9 +83,11 @@ def test_a_hidden_proposal_leaves_the_public_site_and_comes_back(app, reference,
     assert app.test_client().get(f"/proposals/{reference}").status_code == 200
 
 
-def test_moving_a_proposal_keeps_its_journey_and_tells_the_author_and_the_new_board(
+def test_moving_a_proposal_keeps_its_journey_and_tells_the_author_the_followers_and_the_new_board(
     app, reference, new_browser, deliver
 ):
+    partner = sign_in(new_browser, "partner@example.org")
+    partner.submit(f"/proposals/{reference}/follow", {}, page=f"/proposals/{reference}")
     deliver()
     secretariat = sign_in(new_browser, "secretariat@example.org")
     same = secretariat.submit(
@@ -100,6 +102,8 @@ def test_moving_a_proposal_keeps_its_journey_and_tells_the_author_and_the_new_bo
     assert "Moved to the Health and Wellbeing Board" in page and "It is about health" in page
     sent = {m["To"]: m["Subject"] for m in deliver()}
     assert sent["resident@example.org"] == f"Your proposal {reference} has moved to another board"
+    title = "“More benches along the canal towpath”"
+    assert sent["partner@example.org"] == f"{title} ({reference}), which you follow, has moved to another board"
     assert "member@example.org" in sent  # the Health and Wellbeing Board's member
     with app.app_context():
         proposal = proposals.by_reference(reference)
@@ -177,5 +181,6 @@ def test_followers_are_told_when_the_author_withdraws(app, reference, new_browse
     sent = deliver()[before:]
     assert [m["To"] for m in sent] == ["partner@example.org"], [m["Subject"] for m in sent]
     message = sent[0]
-    assert message["Subject"] == "A proposal you follow is now: Withdrawn"
+    title = "“More benches along the canal towpath”"
+    assert message["Subject"] == f"{title} ({reference}), which you follow, is now: Withdrawn"
     assert "Done already" in message.get_body(("plain",)).get_content()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from flask_babel import force_locale
 from support import REDIS_URL, Browser, need
 
 from engage.accounts import services as accounts
@@ -180,6 +181,33 @@ def test_optional_notices_carry_a_one_click_unsubscribe_that_works_without_signi
     db.session.refresh(user)
     assert notices.choice(user, kinds.CATEGORIES["own_proposals"]) == "off"
     assert browser.get(url[:-3] + "xyz").status_code == 400
+
+
+# What a notice's context may hold, for rendering any kind's subject.
+SPECIMEN = {
+    "name": "Amina",
+    "reference": "TH-2027-00012",
+    "title": "Benches on Brick Lane",
+    "congress": "Spring Congress 2027",
+    "starts_at": "2027-05-01T10:00:00",
+    "status": "under_review",
+    "outcome": "accepted",
+    "board": "Climate Partnership",
+    "year": "2027-28",
+    "count": 1,
+    "workshop": "Safer streets",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "bn"])
+@pytest.mark.parametrize("kind", sorted(kinds.KINDS))
+def test_every_subject_names_the_proposal_congress_or_board_it_is_about(ctx, kind, language):
+    """An inbox of notices tells them apart: none says only "a proposal you follow"."""
+    named = kinds.NAMED_IN_SUBJECT[kind]  # every kind says what its subject names
+    with force_locale(language):
+        subject = delivery.subject(kind, SPECIMEN)
+    if named is not None:
+        assert SPECIMEN[named] in subject
 
 
 CONGRESS_IN_BENGALI = "টাওয়ার হ্যামলেটস পার্টনারশিপের বসন্তকালীন কংগ্রেস: আমাদের পাড়া, আমাদের ভবিষ্যৎ"

@@ -610,6 +610,8 @@ def _offer_places(congress: Congress) -> None:
 
 
 def _promote_workshop(workshop: Workshop) -> None:
+    """The workshop's place that came free goes to the first person on its waiting list who holds a congress place,
+    and they are told."""
     waiting = db.session.scalar(
         select(WorkshopPlace)
         .join(Registration)
@@ -624,6 +626,8 @@ def _promote_workshop(workshop: Workshop) -> None:
     if waiting is not None and workshop.confirmed < workshop.capacity:
         waiting.status = "confirmed"
         workshop.confirmed += 1
+        key = f"workshop-place:{waiting.id}"
+        _tell(waiting.registration, "workshop_place_confirmed", key=key, workshop=workshop.title)
 
 
 def accept_offer(registration: Registration) -> None:

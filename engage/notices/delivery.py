@@ -50,15 +50,21 @@ MAIL_POLICY = policy.SMTP.clone(refold_source="none")
 
 
 def subject_header(subject: str) -> str:
-    """A subject on one logical line, folded into encoded words (RFC 2047) only where it is not ASCII."""
-    return Header(" ".join(subject.split()), header_name="Subject").encode(linesep=MAIL_POLICY.linesep)
+    """The subject folded into encoded words (RFC 2047) only where it is not ASCII."""
+    return Header(subject, header_name="Subject").encode(linesep=MAIL_POLICY.linesep)
+
+
+def subject(kind: str, context: dict) -> str:
+    """A notice's subject on one line, in the current locale; its HTML shows it as its heading."""
+    return " ".join(render_template(f"notices/{kind}.subject.txt", **context).split())
 
 
 def render(notice: Notice | Row) -> EmailMessage:
     message = EmailMessage(policy=MAIL_POLICY)
     context = dict(notice.context, language=notice.language)
     with force_locale(notice.language):
-        message.set_raw("Subject", subject_header(render_template(f"notices/{notice.kind}.subject.txt", **context)))
+        context["subject"] = subject(notice.kind, context)
+        message.set_raw("Subject", subject_header(context["subject"]))
         message.set_content(render_template(f"notices/{notice.kind}.txt", **context))
         message.add_alternative(render_template(f"notices/{notice.kind}.html", **context), subtype="html")
     message["From"] = current_app.config["MAIL_SENDER"]
