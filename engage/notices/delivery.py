@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from sqlalchemy import Row, or_, select, update
 
 from engage.extensions import db
@@ -57,6 +57,17 @@ def subject_header(subject: str) -> str:
 def subject(kind: str, context: dict) -> str:
     """A notice's subject on one line, in the current locale; its HTML shows it as its heading."""
     return " ".join(render_template(f"notices/{kind}.subject.txt", **context).split())
+
+
+def letter(notice: Notice | Row) -> dict:
+    """A letter's date, heading and text: the words its email would have, in its language."""
+    context = dict(notice.context, language=notice.language)
+    with force_locale(notice.language):
+        return {
+            "date": format_date(notice.created_at, "d MMMM yyyy"),
+            "subject": subject(notice.kind, context),
+            "text": render_template(f"notices/{notice.kind}.txt", **context).strip(),
+        }
 
 
 def render(notice: Notice | Row) -> EmailMessage:

@@ -105,11 +105,20 @@ def reroute(proposal: Proposal, actor: Person, board_slug: str, reason: str) -> 
 
 
 def record_for_someone(
-    actor: Person, *, name: str, email: str, source: str, answers: dict, calls_to_action: list[int], ward: str
+    actor: Person,
+    *,
+    name: str,
+    email: str,
+    source: str,
+    answers: dict,
+    calls_to_action: list[int],
+    ward: str,
+    address: str = "",
 ) -> Proposal:
     """Assisted entry: the secretariat submits a proposal a resident brought without going online.
 
-    The resident is told by email when they gave an address; otherwise the confirmation page gives a letter to post.
+    The resident is told by email when they gave an address; otherwise, given a postal address, by letters the
+    secretariat prints (this one's and every later one's); with neither, the confirmation page gives a letter to post.
     """
     if source not in SOURCES or source == "online":
         raise DomainError(_l("Say how the proposal reached you"), field="source")
@@ -118,6 +127,7 @@ def record_for_someone(
         author_id=existing.id if existing else None,
         contact_name=name,
         contact_email=email.strip().lower(),
+        contact_address=address.strip(),
         source=source,
         recorded_by_id=actor.id,
         show_name=False,

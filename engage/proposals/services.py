@@ -160,12 +160,15 @@ def _author_contact(proposal: Proposal) -> tuple[str, str, str, User | None]:
 
 
 def tell_author(proposal: Proposal, kind: str, **context) -> None:
+    """Tell the author by email, or by a letter the secretariat prints when they were recorded with a postal address
+    and no email address."""
     name, email, language, user = _author_contact(proposal)
-    if not email:
+    channel, recipient = ("email", email) if email else ("letter", proposal.contact_address)
+    if not recipient:
         return
     notices.queue(
         kind,
-        email,
+        recipient,
         f"{kind}:{proposal.id}:{len(proposal.journey)}",
         {
             "name": name,
@@ -176,6 +179,7 @@ def tell_author(proposal: Proposal, kind: str, **context) -> None:
         },
         language,
         user,
+        channel,
     )
 
 
