@@ -54,6 +54,24 @@ def queue(
     return notice
 
 
+def queue_to(
+    email: str,
+    address: str,
+    kind: str,
+    key: str,
+    context: dict | None = None,
+    language: str = "en",
+    user: User | None = None,
+) -> Notice | None:
+    """queue() to a person by email or, with only a postal address, as a letter to print; with neither (someone the
+    secretariat reaches by phone), nothing."""
+    if email:
+        return queue(kind, email, key, context, language, user)
+    if address:
+        return queue(kind, address, key, context, language, user, channel="letter")
+    return None
+
+
 NOT_YET = ("last_error", "claimed_at", "sent_at", "interrupted_at")  # a new notice's empty columns
 
 
@@ -77,6 +95,7 @@ def row(
     return {
         "kind": kind,
         "recipient": recipient,
+        "channel": "email",
         "user_id": user.id if user is not None else None,
         "idempotency_key": key,
         "context": context,

@@ -163,12 +163,10 @@ def tell_author(proposal: Proposal, kind: str, **context) -> None:
     """Tell the author by email, or by a letter the secretariat prints when they were recorded with a postal address
     and no email address."""
     name, email, language, user = _author_contact(proposal)
-    channel, recipient = ("email", email) if email else ("letter", proposal.contact_address)
-    if not recipient:
-        return
-    notices.queue(
+    notices.queue_to(
+        email,
+        proposal.contact_address,
         kind,
-        recipient,
         f"{kind}:{proposal.id}:{len(proposal.journey)}",
         {
             "name": name,
@@ -179,7 +177,6 @@ def tell_author(proposal: Proposal, kind: str, **context) -> None:
         },
         language,
         user,
-        channel,
     )
 
 
