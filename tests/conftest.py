@@ -90,6 +90,7 @@ def app_with(app, settings):
 def _clean(request, smtp):
     """Every test starts from the seeded partnership and an empty mailbox."""
     smtp[1].messages.clear()
+    smtp[1].raw.clear()
     smtp[1].answer = None
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")

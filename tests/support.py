@@ -24,10 +24,12 @@ def need(service: str, url: str | None) -> None:
 
 
 class Sink:
-    """Collects what a real SMTP server received."""
+    """Collects what a real SMTP server received: each message parsed as a mail program reads it, and its bytes as
+    they arrived (`raw`)."""
 
     def __init__(self):
         self.messages = []
+        self.raw: list[bytes] = []
         self.answer = None  # e.g. "451 4.3.0 try later": refuse every message with it
 
     async def handle_DATA(self, server, session, envelope):
@@ -35,6 +37,7 @@ class Sink:
 
         if self.answer:
             return self.answer
+        self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -181,7 +181,7 @@ def test_a_registration_link_emailed_before_keeps_opening_it_and_a_changed_one_d
     assert congresses.by_token(f"{payload}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}") is None
 
 
-def test_one_workshop_per_slot_and_a_full_workshop_has_its_own_waiting_list(ctx):
+def test_one_workshop_per_slot_and_a_full_workshop_has_its_own_waiting_list(ctx, deliver):
     congress = make_congress(capacity=10, workshop_capacity=1)
     safer, work, children = congress.workshops
     with pytest.raises(DomainError, match="one workshop in each time slot"):
@@ -191,9 +191,13 @@ def test_one_workshop_per_slot_and_a_full_workshop_has_its_own_waiting_list(ctx)
     db.session.commit()
     assert [p.status for p in first.places] == ["confirmed", "confirmed"]
     assert [p.status for p in second.places] == ["waitlisted"]
+    before = len(deliver())
     congresses.cancel(first)
     db.session.commit()
     assert [p.status for p in second.places] == ["confirmed"]
+    [told] = deliver()[before:]  # the person whose workshop place came free; nobody else
+    assert told["To"] == "p2@example.org"
+    assert told["Subject"] == "You have a place at “Safer streets” at the Spring 2027 Partnership Congress"
 
 
 def test_registering_through_the_pages_and_cancelling_by_the_emailed_link(app, new_browser, deliver):

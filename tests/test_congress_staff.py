@@ -633,6 +633,33 @@ def test_registering_someone_by_phone_even_before_registration_opens(app, secret
     assert "Enter an email address in the correct format" in page
 
 
+def test_registering_someone_with_a_phone_number_or_a_postal_address_instead_of_an_email(app, secretariat, deliver):
+    with app.app_context():
+        make_congress(capacity=5)
+    before = len(deliver())
+    form = {"name": "Abdul Karim", "language": "en", "interpreter": "none"}
+    page = secretariat.submit(f"{BASE}/register", form).get_data(as_text=True)
+    assert "Enter their email address, phone number or postal address" in page and 'value="Abdul Karim"' in page
+    for who in ({"phone": "020 7364 5000"}, {"name": "Joyce Ade", "phone": "07700 900123"}):  # two without email
+        response = secretariat.submit(f"{BASE}/register", {**form, **who})
+        assert "Phone them to tell them." in secretariat.get(response.headers["Location"]).get_data(as_text=True)
+    by_post = {**form, "name": "Mrs Rokeya Khatun", "address": "Flat 3, 12 Ben Jonson Road\nLondon E1 3NN"}
+    response = secretariat.submit(f"{BASE}/register", by_post)
+    assert "waiting with the letters to print" in secretariat.get(response.headers["Location"]).get_data(as_text=True)
+    assert deliver()[before:] == []  # nobody to email
+    letters = secretariat.get("/secretariat/letters").get_data(as_text=True)
+    assert letters.count('class="engage-letter"') == 1
+    assert "Mrs Rokeya Khatun\nFlat 3, 12 Ben Jonson Road\nLondon E1 3NN" in letters
+    assert "Your place at the Spring 2027 Congress" in letters
+    with app.app_context():
+        people = db.session.execute(db.select(Registration.name, Registration.phone, Registration.status)).all()
+        assert sorted(people) == [
+            ("Abdul Karim", "020 7364 5000", "confirmed"),
+            ("Joyce Ade", "07700 900123", "confirmed"),
+            ("Mrs Rokeya Khatun", "", "confirmed"),
+        ]
+
+
 # Forgetting needs --------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
 """Comments, reports and moderation, moving a proposal to another board, assisted entry, and answering a board."""
 
+import re
+
 import pytest
 from test_proposals import ROLES, as_role, sign_in, submit_one
 
@@ -83,9 +85,11 @@ def test_a_hidden_proposal_leaves_the_public_site_and_comes_back(app, reference,
     assert app.test_client().get(f"/proposals/{reference}").status_code == 200
 
 
-def test_moving_a_proposal_keeps_its_journey_and_tells_the_author_and_the_new_board(
+def test_moving_a_proposal_keeps_its_journey_and_tells_the_author_the_followers_and_the_new_board(
     app, reference, new_browser, deliver
 ):
+    partner = sign_in(new_browser, "partner@example.org")
+    partner.submit(f"/proposals/{reference}/follow", {}, page=f"/proposals/{reference}")
     deliver()
     secretariat = sign_in(new_browser, "secretariat@example.org")
     same = secretariat.submit(
@@ -100,6 +104,8 @@ def test_moving_a_proposal_keeps_its_journey_and_tells_the_author_and_the_new_bo
     assert "Moved to the Health and Wellbeing Board" in page and "It is about health" in page
     sent = {m["To"]: m["Subject"] for m in deliver()}
     assert sent["resident@example.org"] == f"Your proposal {reference} has moved to another board"
+    title = "“More benches along the canal towpath”"
+    assert sent["partner@example.org"] == f"{title} ({reference}), which you follow, has moved to another board"
     assert "member@example.org" in sent  # the Health and Wellbeing Board's member
     with app.app_context():
         proposal = proposals.by_reference(reference)
@@ -144,6 +150,42 @@ def test_the_secretariat_records_a_paper_proposal_and_gets_a_letter_to_post(app,
     assert "Rokeya" not in app.test_client().get(f"/proposals/{proposal.reference}").get_data(as_text=True)
 
 
+def test_a_resident_with_only_a_postal_address_gets_each_notice_as_a_letter_printed_in_a_batch(
+    app, demo, new_browser, deliver
+):
+    address = "Flat 3, 12 Ben Jonson Road\nLondon E1 3NN"
+    secretariat = sign_in(new_browser, "secretariat@example.org")
+    before = len(deliver())
+    recorded = secretariat.submit("/secretariat/proposals/new", {**ASSISTED, "address": address})
+    page = secretariat.get(recorded.headers["Location"]).get_data(as_text=True)
+    assert "waiting with the other letters to print" in page
+    with app.app_context():
+        proposal = db.session.scalar(db.select(Proposal))
+        reference, board = proposal.reference, proposal.board.slug
+    officer = sign_in(new_browser, "officer@example.org")
+    decision = f"/workspace/{board}/proposals/{reference}/start-review"
+    version = (
+        officer.get(decision).get_data(as_text=True).split('name="version" type="hidden" value="')[1].split('"')[0]
+    )
+    officer.submit(decision, {"version": version, "reason": "We are looking at it."})
+    assert [m["To"] for m in deliver()[before:]] == ["officer@example.org"]  # letters are not emailed
+    letters = secretariat.get("/secretariat/letters").get_data(as_text=True)
+    assert letters.count('class="engage-letter"') == 2
+    assert "Mrs Rokeya Khatun\nFlat 3, 12 Ben Jonson Road\nLondon E1 3NN" in letters
+    assert f"We have your proposal {reference}" in letters  # each letter's heading is its email's subject
+    assert f"News about your proposal {reference}: Under review" in letters and "We are looking at it." in letters
+    done = secretariat.submit(
+        "/secretariat/letters/printed", {"letter": letters_ids(letters)}, page="/secretariat/letters"
+    )
+    assert "2 letters marked as printed." in secretariat.get(done.headers["Location"]).get_data(as_text=True)
+    assert "No letters are waiting to be printed." in secretariat.get("/secretariat/letters").get_data(as_text=True)
+    assert "Printed letters (2)" in secretariat.get("/secretariat/outbox?status=printed").get_data(as_text=True)
+
+
+def letters_ids(page: str) -> list[str]:
+    return re.findall(r'name="letter" value="(\d+)"', page)
+
+
 def test_a_resident_who_gave_an_email_is_told_by_email(app, demo, new_browser, deliver):
     secretariat = sign_in(new_browser, "secretariat@example.org")
     deliver()
@@ -177,7 +219,8 @@ def test_followers_are_told_when_the_author_withdraws(app, reference, new_browse
     sent = deliver()[before:]
     assert [m["To"] for m in sent] == ["partner@example.org"], [m["Subject"] for m in sent]
     message = sent[0]
-    assert message["Subject"] == "A proposal you follow is now: Withdrawn"
+    title = "“More benches along the canal towpath”"
+    assert message["Subject"] == f"{title} ({reference}), which you follow, is now: Withdrawn"
     assert "Done already" in message.get_body(("plain",)).get_content()
 
 

@@ -69,10 +69,14 @@ def test_a_forged_choice_is_refused_with_a_clear_error(app, demo, new_browser):
         "admin",
     ],
 )
-def test_the_outbox_is_for_the_secretariat_and_admins(app, demo, new_browser, role):
-    response = signed_in_as(new_browser, role).get("/secretariat/outbox")
+def test_the_outbox_and_the_letters_to_print_are_for_the_secretariat_and_admins(app, demo, new_browser, role):
+    person = signed_in_as(new_browser, role)
     expected = {"anonymous": 302, "secretariat": 200, "admin": 200}.get(role, 403)
-    assert response.status_code == expected
+    assert person.get("/secretariat/outbox").status_code == expected
+    assert person.get("/secretariat/letters").status_code == expected
+    token = csrf_token(person.get("/account/sign-out").get_data(as_text=True)) if role != "anonymous" else "x"
+    marked = person.client.post("/secretariat/letters/printed", data={"csrf_token": token, "letter": ["1"]})
+    assert marked.status_code == {"anonymous": 400, "secretariat": 302, "admin": 302}.get(role, 403)
 
 
 @pytest.mark.parametrize("role", ["resident", "board_chair"])

@@ -1,12 +1,15 @@
 """The outbox: notices written with the change that causes them, delivered once over real SMTP by Celery."""
 
 import os
+import re
 import subprocess
 import sys
 import time
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
+from flask_babel import force_locale
 from support import REDIS_URL, Browser, need
 
 from engage.accounts import services as accounts
@@ -178,6 +181,56 @@ def test_optional_notices_carry_a_one_click_unsubscribe_that_works_without_signi
     db.session.refresh(user)
     assert notices.choice(user, kinds.CATEGORIES["own_proposals"]) == "off"
     assert browser.get(url[:-3] + "xyz").status_code == 400
+
+
+# What a notice's context may hold, for rendering any kind's subject.
+SPECIMEN = {
+    "name": "Amina",
+    "reference": "TH-2027-00012",
+    "title": "Benches on Brick Lane",
+    "congress": "Spring Congress 2027",
+    "starts_at": "2027-05-01T10:00:00",
+    "status": "under_review",
+    "outcome": "accepted",
+    "board": "Climate Partnership",
+    "year": "2027-28",
+    "count": 1,
+    "workshop": "Safer streets",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "bn"])
+@pytest.mark.parametrize("kind", sorted(kinds.KINDS))
+def test_every_subject_names_the_proposal_congress_or_board_it_is_about(ctx, kind, language):
+    """An inbox of notices tells them apart: none says only "a proposal you follow"."""
+    named = kinds.NAMED_IN_SUBJECT[kind]  # every kind says what its subject names
+    with force_locale(language):
+        subject = delivery.subject(kind, SPECIMEN)
+    if named is not None:
+        assert SPECIMEN[named] in subject
+
+
+CONGRESS_IN_BENGALI = "টাওয়ার হ্যামলেটস পার্টনারশিপের বসন্তকালীন কংগ্রেস: আমাদের পাড়া, আমাদের ভবিষ্যৎ"
+
+
+def test_headers_arrive_over_smtp_as_mail_programs_read_them(ctx, smtp, deliver):
+    """One-click unsubscribe needs List-Unsubscribe as a plain <https://...> (RFC 8058), and a long Bengali
+    subject, folded over several lines, must read back with every space."""
+    user = accounts.register("Amina", "amina@example.org", "a long enough password", ["lives"], "bn", True)
+    names = [CONGRESS_IN_BENGALI[:length].strip() + " ২০২৭" for length in range(30, len(CONGRESS_IN_BENGALI) + 1, 3)]
+    for number, name in enumerate(names):
+        context = {"name": "Amina", "reference": "C-1", "congress": name, "starts_at": "2027-05-01T10:00:00"}
+        notices.queue("congress_reminder", user.email, f"reminder:{number}", context, "bn", user)
+    db.session.commit()
+    deliver()
+    assert len(smtp[1].raw) == len(names)
+    for raw, name in zip(smtp[1].raw, names, strict=True):
+        head = raw.split(b"\r\n\r\n")[0] + b"\r\n"
+        assert re.search(rb"^List-Unsubscribe: <http://engage\.test/unsubscribe/[\w.-]+>\r$", head, re.MULTILINE)
+        assert re.search(rb"^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$", head, re.MULTILINE)
+        assert max(len(line) for line in head.split(b"\r\n")) <= 998
+        subject = message_from_bytes(raw, policy=policy.default)["Subject"]
+        assert subject.startswith(f"মনে করিয়ে দিচ্ছি: {name} হবে ")
 
 
 def register_on(app, email: str):

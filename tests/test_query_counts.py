@@ -39,6 +39,14 @@ def add_failed_notices(app, how_many: int, start: int) -> None:
         db.session.commit()
 
 
+def add_letters(app, how_many: int, start: int) -> None:
+    with app.app_context():
+        for number in range(start, start + how_many):
+            context = {"name": f"Person {number}", "reference": f"TH-2027-{number:05d}", "title": "An idea"}
+            notices.queue_to("", f"{number} Mile End Road\nLondon E1 4NS", "proposal_submitted", f"l{number}", context)
+        db.session.commit()
+
+
 @pytest.fixture
 def resident(app, new_browser):
     app.test_cli_runner().invoke(args=["demo", "--accounts-only"])
@@ -57,7 +65,11 @@ def admin(app, new_browser):
 
 @pytest.mark.parametrize(
     ("url", "grow"),
-    [("/admin/users", add_people), ("/secretariat/outbox?status=failed", add_failed_notices)],
+    [
+        ("/admin/users", add_people),
+        ("/secretariat/outbox?status=failed", add_failed_notices),
+        ("/secretariat/letters", add_letters),
+    ],
 )
 def test_lists_cost_the_same_queries_with_10_or_60_rows(app, admin, url, grow):
     grow(app, 10, 0)

@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -345,6 +345,52 @@ def test_bulk_actions_start_reviews_and_assign(app, demo, new_browser, deliver):
     page = member.get(f"/workspace/{HEALTH}/proposals/{references[0]}").get_data(as_text=True)
     assert "Assigned to</dt>" in page and "Ayesha Khan" in page.split("Assigned to</dt>")[1].split("</dd>")[0]
     assert sum(1 for m in deliver() if m["Subject"].endswith("Under review")) == 2
+
+
+def test_a_member_given_proposals_is_told_once_for_each_assignment_naming_every_proposal(
+    app, demo, new_browser, deliver
+):
+    references = [make_proposal(app, f"Idea {n}") for n in range(3)]
+    with app.app_context():
+        member_id = str(accounts.user_by_email("member@example.org").id)
+        chair_id = str(accounts.user_by_email("chair@example.org").id)
+    before = len(deliver())
+    chair = sign_in(new_browser, "chair@example.org")
+    decide(chair, references[0], "assign", {"assignee": member_id})
+    token = csrf_token(chair.get(f"/workspace/{HEALTH}/").get_data(as_text=True))
+    for assignee in (member_id, chair_id):  # the second time, the chair takes all three themselves
+        data = {"csrf_token": token, "proposal": references, "assignee": assignee, "assign": "x"}
+        chair.client.post(f"/workspace/{HEALTH}/bulk", data=data)
+    sent = deliver()[before:]
+    assert [m["To"] for m in sent] == ["member@example.org"] * 2
+    assert sent[0]["Subject"] == f"{references[0]} is yours to look after"
+    # the proposal the member had already is not given again
+    assert sent[1]["Subject"] == f"2 proposals are yours to look after: {references[1]}, {references[2]}"
+    body = sent[1].get_body(("plain",)).get_content()
+    assert "Idea 1" in body and f"/workspace/{HEALTH}/proposals/{references[2]}" in body
+
+
+def test_chairs_and_officers_get_one_daily_list_of_their_boards_proposals_past_the_target(app, demo, deliver):
+    from worker.tasks import send_overdue_digests
+
+    old = [make_proposal(app, f"Old idea {n}", days_ago=30 + n) for n in range(2)]
+    make_proposal(app, "New idea")
+    safety = make_proposal(app, "Safety idea", call=3, days_ago=30)
+    before = len(deliver())
+    day = date.today() + timedelta(days=-date.today().weekday() + 7)  # next Monday
+    with app.app_context():
+        assert send_overdue_digests.run(day.isoformat()) == send_overdue_digests.run(day.isoformat()) == 2
+        assert send_overdue_digests.run((day + timedelta(days=5)).isoformat()) == 0  # a Saturday
+    messages = deliver()[before:]
+    sent = {m["To"]: m for m in messages}
+    assert len(messages) == 2 and sorted(sent) == ["chair@example.org", "officer@example.org"]  # not the member
+    chair = sent["chair@example.org"]
+    assert chair["Subject"] == (
+        f"2 proposals are past the Health and Wellbeing Board's target to acknowledge them: {old[1]}, {old[0]}"
+    )
+    body = chair.get_body(("plain",)).get_content()
+    assert "Old idea 0" in body and "Old idea 1" in body and "New idea" not in body
+    assert sent["officer@example.org"]["Subject"].startswith(f"{safety} is past the Community Safety Partnership")
 
 
 def test_the_queues_form_carries_its_own_sessions_token_only(app, demo, new_browser):

@@ -36,6 +36,11 @@ celery.conf.beat_schedule = {
         "task": "worker.tasks.send_work_programme_reminders",
         "schedule": crontab(minute=0, hour=9),
     },
+    # Each working morning, a board's chairs and officers get one list of its proposals past the target to acknowledge.
+    "overdue-proposals": {
+        "task": "worker.tasks.send_overdue_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon-fri"),
+    },
     "weekly-digests": {"task": "worker.tasks.send_digests", "schedule": crontab(minute=0, hour=8, day_of_week="mon")},
 }
 celery.conf.include = ["worker.tasks"]

@@ -11,6 +11,7 @@ from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
 from engage.programmes import reminders
+from engage.triage import overdue
 
 
 def _committed(job: Callable[[], int]) -> int:
@@ -79,3 +80,10 @@ def send_work_programme_reminders(day: str | None = None) -> int:
     """From 1 June, boards that have not published next year's work programme are reminded, weekly (`day`, an ISO
     date, stands in for today)."""
     return _committed(lambda: reminders.send_publication_reminders(date.fromisoformat(day) if day else None))
+
+
+@shared_task(name="worker.tasks.send_overdue_digests")
+def send_overdue_digests(day: str | None = None) -> int:
+    """Each working day, one list to each board's chairs and officers of its proposals past the target to
+    acknowledge them (`day`, an ISO date, stands in for today)."""
+    return _committed(lambda: overdue.send_overdue_digests(date.fromisoformat(day) if day else None))

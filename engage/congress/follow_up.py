@@ -88,9 +88,10 @@ def _invite(congress: Congress, registration: Registration, numbers: dict[int, i
         if place.status == "confirmed"
     ]
     user = db.session.get(User, registration.user_id) if registration.user_id else None
-    return notices.queue(
-        KIND,
+    return notices.queue_to(
         registration.email,
+        registration.address,
+        KIND,
         _key(registration),
         {
             "name": registration.name,

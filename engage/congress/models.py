@@ -52,14 +52,15 @@ class Workshop(db.Model):
 
 class Registration(db.Model):
     __table_args__ = (
-        # One live registration per person and congress: the database says so, not only the code.
+        # One live registration per person and congress: the database says so, not only the code. Someone registered
+        # on their behalf with a phone number or postal address instead has no email address to tell them apart by.
         Index(
             "uq_registration_live_email",
             "congress_id",
             "email",
             unique=True,
-            sqlite_where=text("status != 'cancelled'"),
-            postgresql_where=text("status != 'cancelled'"),
+            sqlite_where=text("status != 'cancelled' AND email != ''"),
+            postgresql_where=text("status != 'cancelled' AND email != ''"),
         ),
         Index("ix_registration_waiting", "congress_id", "status", "id"),
     )
@@ -69,7 +70,9 @@ class Registration(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
+    email: Mapped[str] = mapped_column(String(320))  # "" for someone registered on their behalf without one
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")  # for letters, without email
     language: Mapped[str] = mapped_column(String(5), default="en")
     status: Mapped[str] = mapped_column(String(20))  # see LIVE
     offer_expires_at: Mapped[datetime | None]

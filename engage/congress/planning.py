@@ -204,9 +204,10 @@ def cancel_congress(congress: Congress, actor: Person, now: datetime | None = No
 
 
 def _tell_cancelled(congress: Congress, registration: Registration) -> None:
-    notices.queue(
-        "congress_cancelled",
+    notices.queue_to(
         registration.email,
+        registration.address,
+        "congress_cancelled",
         f"congress_cancelled:{registration.id}",
         {
             "name": registration.name,
@@ -220,13 +221,19 @@ def _tell_cancelled(congress: Congress, registration: Registration) -> None:
     )
 
 
-def register_for_someone(congress: Congress, actor: Person, *, name: str, email: str, **choices) -> Registration:
-    """Register a person who asked by phone or in person, whether or not registration is open; they are told
-    by email as if they had registered themselves. It is their account's only if the account has confirmed the
-    address (else it becomes so when it does)."""
+def register_for_someone(
+    congress: Congress, actor: Person, *, name: str, email: str, phone: str = "", address: str = "", **choices
+) -> Registration:
+    """Register a person who asked by phone or in person, whether or not registration is open; they are told as if
+    they had registered themselves: by email or, with only a postal address, by a letter to print. Someone with only
+    a phone number is phoned by the secretariat. At least one of the three is needed. It is their account's only if
+    the account has confirmed the address (else it becomes so when it does)."""
+    if not (email or phone or address):
+        raise DomainError(_l("Enter their email address, phone number or postal address"), field="email")
     _not_cancelled(congress)
+    user = accounts.account_of_address(email) if email else None
     registration = congresses.register(
-        congress, name=name, email=email, user=accounts.account_of_address(email), actor=actor, **choices
+        congress, name=name, email=email, user=user, actor=actor, phone=phone, address=address, **choices
     )
     audit.record(actor, "register_for", registration)
     return registration

@@ -377,10 +377,14 @@ def register(
     priorities: list[int] = (),
     consent_to_contact: bool = False,
     actor: Person | None = None,
+    phone: str = "",
+    address: str = "",
 ) -> Registration:
     """Give the person a place, or a place on the waiting list, for the congress and each chosen workshop
     (one per time slot); tell them which. Decided while holding the congress row's lock, and written with as few
-    statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn."""
+    statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn.
+    Someone the secretariat registers with a phone number or postal address and no email address is written one
+    statement at a time (they are few): their notice, if any, is a letter (notices.queue_to)."""
     _check_organisation(user, attending_as, organisation_id)
     chosen = _chosen(congress, workshop_ids)
     locked, took = _lock_and_count(congress.id)
@@ -399,9 +403,11 @@ def register(
         "needs": needs or {},
         "priorities": list(priorities),
         "consent_to_contact": consent_to_contact,
+        "phone": phone.strip(),
+        "address": address.strip(),
         "created_at": utcnow(),
     }
-    write = _write_one_by_one if _on_sqlite() else _write_at_once
+    write = _write_one_by_one if _on_sqlite() or not values["email"] else _write_at_once
     return write(locked, values, chosen)
 
 
@@ -465,7 +471,7 @@ def _insert_registration(congress: Congress | Row, **values) -> Registration:
 
 def _refuse_if_registered(congress: Congress | Row, email: str) -> None:
     """After the database refused a new registration: a live one of this address is why (else its reference)."""
-    if live_registration(congress, email) is not None:
+    if email and live_registration(congress, email) is not None:
         raise DomainError(_l("You are already registered for this congress."), field="email")
 
 
@@ -696,6 +702,8 @@ def _offer_places(congress: Congress) -> None:
 
 
 def _promote_workshop(workshop: Workshop) -> None:
+    """The workshop's place that came free goes to the first person on its waiting list who holds a congress place,
+    and they are told."""
     waiting = db.session.scalar(
         select(WorkshopPlace)
         .join(Registration)
@@ -710,6 +718,8 @@ def _promote_workshop(workshop: Workshop) -> None:
     if waiting is not None and workshop.confirmed < workshop.capacity:
         waiting.status = "confirmed"
         workshop.confirmed += 1
+        key = f"workshop-place:{waiting.id}"
+        _tell(waiting.registration, "workshop_place_confirmed", key=key, workshop=workshop.title)
 
 
 def accept_offer(registration: Registration) -> None:
@@ -806,7 +816,9 @@ def _notice(
 
 
 def _tell(registration: Registration, kind: str, **how) -> None:
-    notices.queue(*_notice(registration, kind, **how))
+    """By email, or by a letter to print for someone registered on their behalf with only a postal address."""
+    what, _email, key, context, language, user = _notice(registration, kind, **how)
+    notices.queue_to(registration.email, registration.address, what, key, context, language, user)
 
 
 REMINDERS = (("7d", timedelta(days=7)), ("1d", timedelta(days=1)))

@@ -253,21 +253,38 @@ def _slots(congress) -> list[tuple[datetime, list]]:
 
 
 def register_someone_form(congress) -> FlaskForm:
-    """Who, how to write to them, their workshops (one per time slot) and their needs."""
+    """Who, how to reach them (an email address, a phone number or a postal address: at least one, which the service
+    asks for), their workshops (one per time slot) and their needs."""
 
     class RegisterSomeoneForm(FlaskForm):
         name = short_text(_l("Their full name"), _l("Enter their name"), 200)
         email = StringField(
-            _l("Their email address"),
+            _l("Their email address (optional)"),
             description=_l("We send their confirmation and any changes here."),
             filters=[clean_text],
             widget=GovTextInput(),
             validators=[
-                InputRequired(message=_l("Enter their email address")),
+                Optional(),
                 Length(max=320, message=_l("Email address must be 320 characters or fewer")),
                 Email(message=_l("Enter an email address in the correct format, like name@example.com")),
             ],
             render_kw={"params": {"type": "email", "spellcheck": False, "autocomplete": "off"}},
+        )
+        phone = StringField(
+            _l("Their phone number (optional)"),
+            description=_l("With neither an email nor a postal address, phone them with their place and any changes."),
+            filters=[clean_text],
+            widget=GovTextInput(),
+            validators=[Optional(), Length(max=40, message=_l("Use %(limit)s characters or fewer", limit=40))],
+            render_kw={"params": {"type": "tel", "autocomplete": "off", "classes": "govuk-input--width-20"}},
+        )
+        address = TextAreaField(
+            _l("Their postal address (optional)"),
+            description=_l("Without an email address, we post them their confirmation and any changes."),
+            filters=[clean_text],
+            widget=GovCharacterCount(),
+            validators=[Optional(), Length(max=300, message=_l("Use %(limit)s characters or fewer", limit=300))],
+            render_kw={"params": {"maxlength": 300, "rows": 3}},
         )
         language = RadioField(
             _l("Which language should we write to them in?"),

@@ -304,6 +304,22 @@ def check_in(slug: str, reference: str):
     )
 
 
+def _registered(registration) -> str:
+    """What the secretariat is told of someone they registered, and how that person hears of it."""
+    told = {
+        "email": _("They have been emailed."),
+        "letter": _("A letter telling them is waiting with the letters to print."),
+        "phone": _("Phone them to tell them."),
+    }["email" if registration.email else "letter" if registration.address else "phone"]
+    done = _(
+        "%(name)s is registered (%(status)s), with the reference %(reference)s.",
+        name=registration.name,
+        status=planning.STATUS_LABELS[registration.status],
+        reference=registration.reference,
+    )
+    return f"{done} {told}"
+
+
 @bp.route("/<slug:slug>/register", methods=["GET", "POST"])
 @requires(secretariat)
 def register(slug: str):
@@ -315,7 +331,9 @@ def register(slug: str):
                 congress,
                 current_user,
                 name=form.name.data,
-                email=form.email.data,
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                address=form.address.data or "",
                 language=form.language.data,
                 workshop_ids=workshop_choices(form),
                 needs=forms.needs(form),
@@ -324,14 +342,6 @@ def register(slug: str):
             _refused(form, error)
         else:
             db.session.commit()
-            flash(
-                _(
-                    "%(name)s is registered (%(status)s), with the reference %(reference)s. They have been emailed.",
-                    name=registration.name,
-                    status=planning.STATUS_LABELS[registration.status],
-                    reference=registration.reference,
-                ),
-                "success",
-            )
+            flash(_registered(registration), "success")
             return redirect(url_for("congress_staff.check_in", slug=slug, reference=registration.reference))
     return render_template("congress/staff/register.html", congress=congress, form=form)

@@ -11,12 +11,14 @@ import logging
 import smtplib
 from collections import Counter
 from datetime import timedelta
+from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from sqlalchemy import Row, or_, select, update
 
 from engage.extensions import db
@@ -39,11 +41,41 @@ def message_id(notice: Notice | Row) -> str:
 ATTACHMENTS: dict = {}
 
 
-def render(notice: Notice | Row) -> EmailMessage:
-    message = EmailMessage()
+# Mail as SMTP carries it, with two headers written as they must arrive rather than refolded by the policy
+# (refold_source="none" leaves a header set with set_raw as it is). The policy's folding turns a line it cannot
+# break into encoded words, so a long List-Unsubscribe arrived as =?utf-8?q?=3Chttp...?= and mail programs offered
+# no one-click unsubscribe (RFC 8058); and it drops the space between two encoded words where it folds a long
+# non-ASCII subject (python/cpython#144156), where email.header.Header keeps each space inside an encoded word.
+MAIL_POLICY = policy.SMTP.clone(refold_source="none")
+
+
+def subject_header(subject: str) -> str:
+    """The subject folded into encoded words (RFC 2047) only where it is not ASCII."""
+    return Header(subject, header_name="Subject").encode(linesep=MAIL_POLICY.linesep)
+
+
+def subject(kind: str, context: dict) -> str:
+    """A notice's subject on one line, in the current locale; its HTML shows it as its heading."""
+    return " ".join(render_template(f"notices/{kind}.subject.txt", **context).split())
+
+
+def letter(notice: Notice | Row) -> dict:
+    """A letter's date, heading and text: the words its email would have, in its language."""
     context = dict(notice.context, language=notice.language)
     with force_locale(notice.language):
-        message["Subject"] = render_template(f"notices/{notice.kind}.subject.txt", **context).strip()
+        return {
+            "date": format_date(notice.created_at, "d MMMM yyyy"),
+            "subject": subject(notice.kind, context),
+            "text": render_template(f"notices/{notice.kind}.txt", **context).strip(),
+        }
+
+
+def render(notice: Notice | Row) -> EmailMessage:
+    message = EmailMessage(policy=MAIL_POLICY)
+    context = dict(notice.context, language=notice.language)
+    with force_locale(notice.language):
+        context["subject"] = subject(notice.kind, context)
+        message.set_raw("Subject", subject_header(context["subject"]))
         message.set_content(render_template(f"notices/{notice.kind}.txt", **context))
         message.add_alternative(render_template(f"notices/{notice.kind}.html", **context), subtype="html")
     message["From"] = current_app.config["MAIL_SENDER"]
@@ -53,7 +85,7 @@ def render(notice: Notice | Row) -> EmailMessage:
         maintype, subtype = mimetype.split("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     if unsubscribe := notice.context.get("unsubscribe_url"):
-        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message.set_raw("List-Unsubscribe", f"<{unsubscribe}>")  # ASCII: a signed token on PUBLIC_URL
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 

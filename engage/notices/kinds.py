@@ -67,6 +67,23 @@ CATEGORIES = {
             for_board_members=True,
         ),
         Category(
+            "assigned_to_you",
+            _l("Proposals given to you"),
+            _l("When a proposal of your board is given to you to look after."),
+            (IMMEDIATE, WEEKLY, OFF),
+            for_board_members=True,
+        ),
+        Category(
+            "overdue",
+            _l("Proposals waiting too long"),
+            _l(
+                "For chairs and officers: on each working day that some are waiting, a list of your board's proposals "
+                "not acknowledged within its target."
+            ),
+            (IMMEDIATE, OFF),
+            for_board_members=True,
+        ),
+        Category(
             "work_programme",
             _l("Your board's work programme"),
             _l("Reminders in June to publish your board's work programme for the next year by 30 June."),
@@ -89,20 +106,56 @@ KINDS = {
     "proposal_rerouted": "own_proposals",
     "proposal_merged": "own_proposals",
     "escalation_decided": "board_queue",
+    "proposals_assigned": "assigned_to_you",
+    "proposals_overdue": "overdue",
     "proposal_hidden": "account",
     "comment_hidden": "account",
     "followed_proposal_update": "followed_proposals",
+    "followed_proposal_moved": "followed_proposals",
     "registration_confirmed": "congress_registration",
     "registration_waitlisted": "congress_registration",
     "registration_offered": "congress_registration",
     "congress_cancelled": "congress_registration",
     "congress_date_changed": "congress_registration",
     "registration_link": "congress_registration",
+    "workshop_place_confirmed": "congress_registration",
     "congress_reminder": "congress",
     "work_programme_reminder": "work_programme",
     "congress_proposal_invitation": "congress",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
+
+# kind -> the value in its context that its subject names, so that notices in an inbox tell apart the proposals
+# (by reference), congresses and boards they are about; None for a notice about the person's own account.
+NAMED_IN_SUBJECT = {
+    "verify_email": None,
+    "reset_password": None,
+    "account_exists": None,
+    "password_changed": None,
+    "digest": None,
+    "proposal_submitted": "reference",
+    "proposal_in_queue": "reference",
+    "proposal_decision": "reference",
+    "proposal_rerouted": "reference",
+    "proposal_merged": "reference",
+    "escalation_decided": "reference",
+    "proposals_assigned": "reference",
+    "proposals_overdue": "reference",
+    "proposal_hidden": "reference",
+    "comment_hidden": "reference",
+    "followed_proposal_update": "reference",
+    "followed_proposal_moved": "reference",
+    "registration_confirmed": "congress",
+    "registration_waitlisted": "congress",
+    "registration_offered": "congress",
+    "congress_cancelled": "congress",
+    "congress_date_changed": "congress",
+    "registration_link": "congress",
+    "workshop_place_confirmed": "congress",
+    "congress_reminder": "congress",
+    "work_programme_reminder": "board",
+    "congress_proposal_invitation": "congress",
+}
 
 
 def category_of(kind: str) -> Category:

@@ -9,8 +9,10 @@ from engage.extensions import db
 from engage.time import utcnow
 
 # pending: waiting to be sent; sending: claimed by a worker; sent; failed: given up, the secretariat may retry;
-# held: kept for the person's weekly digest; digested: went out in one.
-STATUSES = ("pending", "sending", "sent", "failed", "held", "digested")
+# held: kept for the person's weekly digest; digested: went out in one. A letter (channel "letter") is never sent by
+# the worker: to_print until the secretariat marks it printed.
+STATUSES = ("pending", "sending", "sent", "failed", "held", "digested", "to_print", "printed")
+CHANNELS = ("email", "letter")  # the recipient is an email address, or a name and postal address
 
 
 class Notice(db.Model):
@@ -19,6 +21,7 @@ class Notice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60))
     recipient: Mapped[str] = mapped_column(String(320), index=True)
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
     context: Mapped[dict] = mapped_column(JSON, default=dict)

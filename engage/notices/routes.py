@@ -14,6 +14,8 @@ from engage.accounts.policy import requires, secretariat, signed_in
 from engage.errors import DomainError
 from engage.extensions import csrf, db
 from engage.i18n import gettext as _
+from engage.i18n import ngettext
+from engage.notices import delivery
 from engage.notices import services as notices
 from engage.notices.forms import OutboxSearchForm, preferences_form
 from engage.notices.kinds import category_of
@@ -92,6 +94,25 @@ def retry(notice_id: int):
             db.session.commit()
             flash(_("The notice will be sent again."), "success")
     return redirect(url_for("notices.outbox", status="failed"))
+
+
+@bp.get("/secretariat/letters")
+@requires(secretariat)
+def letters():
+    waiting = notices.letters_to_print()
+    printable = [(notice, delivery.letter(notice)) for notice in waiting]
+    return render_template("notices/letters.html", letters=printable, button=ButtonForm())
+
+
+@bp.post("/secretariat/letters/printed")
+@requires(secretariat)
+def letters_printed():
+    if ButtonForm().validate_on_submit():
+        ids = [int(n) for n in request.form.getlist("letter") if n.isdigit() and len(n) < 10]
+        done = notices.mark_printed(ids)
+        db.session.commit()
+        flash(ngettext("%(num)s letter marked as printed.", "%(num)s letters marked as printed.", done), "success")
+    return redirect(url_for("notices.letters"))
 
 
 dev_mail = Blueprint("dev_mail", __name__, url_prefix="/dev/mail")

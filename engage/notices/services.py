@@ -27,16 +27,23 @@ def choice(user: User, category: Category) -> str:
 
 
 def queue(
-    kind: str, recipient: str, key: str, context: dict | None = None, language: str = "en", user: User | None = None
+    kind: str,
+    recipient: str,
+    key: str,
+    context: dict | None = None,
+    language: str = "en",
+    user: User | None = None,
+    channel: str = "email",
 ) -> Notice | None:
     """Write a notice in the caller's transaction; the same idempotency key twice gives one notice.
 
     A person who turned the notice's category off gets nothing (None); one who chose weekly gets it in their
-    digest (the notice is held). After the commit, the new notice's id goes to the worker.
+    digest (the notice is held). After the commit, the new notice's id goes to the worker. A letter (channel
+    "letter", the recipient a name and postal address) waits for the secretariat to print it.
     """
     if user is not None and choice(user, category_of(kind)) == OFF:
         return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
-    values = row(kind, recipient, key, context, language, user)
+    values = row(kind, recipient, key, context, language, user) | letter(channel)
     notice_id = db.session.execute(insert_unless_taken(Notice.__table__, ("idempotency_key",)), values).scalar()
     if notice_id is None:  # written before (or by a concurrent transaction, now committed)
         return db.session.scalar(select(Notice).filter_by(idempotency_key=key))
@@ -47,7 +54,30 @@ def queue(
     return notice
 
 
+def queue_to(
+    email: str,
+    address: str,
+    kind: str,
+    key: str,
+    context: dict | None = None,
+    language: str = "en",
+    user: User | None = None,
+) -> Notice | None:
+    """queue() to a person by email or, with only a postal address, as a letter to print; with neither (someone the
+    secretariat reaches by phone), nothing."""
+    if email:
+        return queue(kind, email, key, context, language, user)
+    if address:
+        return queue(kind, address, key, context, language, user, channel="letter")
+    return None
+
+
 NOT_YET = ("last_error", "claimed_at", "sent_at", "interrupted_at")  # a new notice's empty columns
+
+
+def letter(channel: str) -> dict:
+    """The columns that make a notice a letter to print, if it is one."""
+    return {"channel": channel} | ({"status": "to_print"} if channel == "letter" else {})
 
 
 def row(
@@ -65,6 +95,7 @@ def row(
     return {
         "kind": kind,
         "recipient": recipient,
+        "channel": "email",
         "user_id": user.id if user is not None else None,
         "idempotency_key": key,
         "context": context,
@@ -163,6 +194,26 @@ def outbox(status: str, recipient: str = "", page: int = 1) -> list[Notice]:
     if recipient:
         query = query.where(Notice.recipient == recipient.strip().lower())
     return list(db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+
+
+LETTERS_A_BATCH = 100  # one page to print
+
+
+def letters_to_print() -> list[Notice]:
+    """The oldest letters waiting to be printed, up to a batch."""
+    query = select(Notice).where(Notice.channel == "letter", Notice.status == "to_print").order_by(Notice.id)
+    return list(db.session.scalars(query.limit(LETTERS_A_BATCH)))
+
+
+def mark_printed(notice_ids: list[int]) -> int:
+    """The letters of a printed batch are done (each once: one printed meanwhile by someone else is not counted)."""
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.id.in_(notice_ids[:LETTERS_A_BATCH]), Notice.channel == "letter", Notice.status == "to_print")
+        .values(status="printed", sent_at=utcnow())
+    )
+    db.session.flush()
+    return result.rowcount
 
 
 def retry(notice_id: int) -> Notice:

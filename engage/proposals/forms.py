@@ -234,6 +234,11 @@ class AssistedForm(FlaskForm):
             at_most(320),
         ],
     )
+    address = plain_text(
+        _l("Resident's postal address (optional)"),
+        300,
+        hint=_l("Without an email address, we post them a letter each time there is news of their proposal."),
+    )
     source = RadioField(
         _l("How did it reach you?"),
         choices=[

@@ -50,6 +50,7 @@ class Proposal(db.Model):
     # For a proposal the secretariat recorded for someone without an account: who to tell, and how.
     contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     contact_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    contact_address: Mapped[str] = mapped_column(Text, default="", server_default="")  # for letters, without email
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]

@@ -39,16 +39,18 @@ def hide_comment(comment: Comment, actor: Person, reason: str) -> None:
     audit.record(actor, "hide", comment, reason=reason, body=comment.body)
     author = comment.author
     if author is not None:
+        reference = comment_proposal_reference(comment)
         notices.queue(
             "comment_hidden",
             author.email,
             f"comment-hidden:{comment.id}",
             {
                 "name": author.name,
+                "reference": reference,
                 "reason": reason,
                 "rules": notices.public_link("/house-rules"),
                 "body": comment.body,
-                "url": notices.public_link(f"/proposals/{comment_proposal_reference(comment)}"),
+                "url": notices.public_link(f"/proposals/{reference}"),
             },
             author.language,
             author,
@@ -86,7 +88,8 @@ def resolve(report: Report, actor: Person, hide: bool, reason: str) -> None:
 
 
 def reroute(proposal: Proposal, actor: Person, board_slug: str, reason: str) -> None:
-    """Move a proposal to another board's queue, keeping the step in its journey and telling its author."""
+    """Move a proposal to another board's queue, keeping the step in its journey and telling its author and
+    followers."""
     board = db.session.scalar(select(Board).where(Board.slug == board_slug))
     if board is None:
         raise DomainError(_l("Choose the board to move it to"), field="board")
@@ -96,19 +99,28 @@ def reroute(proposal: Proposal, actor: Person, board_slug: str, reason: str) -> 
         raise DomainError(_l("Only a proposal a board is still working on can be moved."), field="board")
     previous = proposal.board_id
     proposal.board_id = board.id
-    statuses.record_move(proposal, actor, reason)
+    change = statuses.record_move(proposal, actor, reason)
     audit.record(actor, "reroute", proposal, from_board=previous, to_board=board.id, reason=reason)
     db.session.flush()
-    proposals.tell_author(proposal, "proposal_rerouted", board=board.name, board_bn=board.name_bn, reason=reason)
+    proposals.tell_people(proposal, change, board=board.name, board_bn=board.name_bn)
     proposals.tell_board(proposal)
 
 
 def record_for_someone(
-    actor: Person, *, name: str, email: str, source: str, answers: dict, calls_to_action: list[int], ward: str
+    actor: Person,
+    *,
+    name: str,
+    email: str,
+    source: str,
+    answers: dict,
+    calls_to_action: list[int],
+    ward: str,
+    address: str = "",
 ) -> Proposal:
     """Assisted entry: the secretariat submits a proposal a resident brought without going online.
 
-    The resident is told by email when they gave an address; otherwise the confirmation page gives a letter to post.
+    The resident is told by email when they gave an address; otherwise, given a postal address, by letters the
+    secretariat prints (this one's and every later one's); with neither, the confirmation page gives a letter to post.
     It is the proposal of the account that has confirmed that address, if one has (else it becomes so when it does).
     """
     if source not in SOURCES or source == "online":
@@ -118,6 +130,7 @@ def record_for_someone(
         author_id=existing.id if existing else None,
         contact_name=name,
         contact_email=email.strip().lower(),
+        contact_address=address.strip(),
         source=source,
         recorded_by_id=actor.id,
         show_name=False,

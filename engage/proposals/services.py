@@ -166,12 +166,13 @@ def _author_contact(proposal: Proposal) -> tuple[str, str, str, User | None]:
 
 
 def tell_author(proposal: Proposal, kind: str, **context) -> None:
+    """Tell the author by email, or by a letter the secretariat prints when they were recorded with a postal address
+    and no email address."""
     name, email, language, user = _author_contact(proposal)
-    if not email:
-        return
-    notices.queue(
-        kind,
+    notices.queue_to(
         email,
+        proposal.contact_address,
+        kind,
         f"{kind}:{proposal.id}:{len(proposal.journey)}",
         {
             "name": name,
@@ -185,12 +186,19 @@ def tell_author(proposal: Proposal, kind: str, **context) -> None:
     )
 
 
+# What the author and the followers are told of a step in a proposal's journey: a new status, or a move to another
+# board (a step that keeps the status).
+DECIDED = ("proposal_decision", "followed_proposal_update")
+MOVED = ("proposal_rerouted", "followed_proposal_moved")
+
+
 def tell_people(proposal: Proposal, change: StatusChange, followers: bool = True, **context) -> None:
     """Tell the author (and, unless `followers` is False, everyone following) of a step in the proposal's journey,
     each in their language; not whoever took the step."""
+    author_kind, follower_kind = MOVED if change.from_status == change.to_status else DECIDED
     context = {"status": change.to_status, "reason": change.public_reason, **context}
     if proposal.author_id is None or proposal.author_id != change.actor_id:
-        tell_author(proposal, "proposal_decision", **context)
+        tell_author(proposal, author_kind, **context)
     if not followers:
         return
     following = db.session.scalars(
@@ -200,7 +208,7 @@ def tell_people(proposal: Proposal, change: StatusChange, followers: bool = True
         if follower.id in (proposal.author_id, change.actor_id):
             continue
         notices.queue(
-            "followed_proposal_update",
+            follower_kind,
             follower.email,
             f"followed-update:{change.id}:{follower.id}",
             {

@@ -113,6 +113,7 @@ def record():
                 current_user,
                 name=form.name.data,
                 email=form.email.data or "",
+                address=form.address.data or "",
                 source=form.source.data,
                 answers=answers,
                 calls_to_action=[form.primary.data, *form.others.data],

@@ -152,10 +152,15 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
+def overdue_before(board: Board, today: date) -> datetime:
+    """A proposal submitted before this time, still waiting, is past the board's acknowledgement target today."""
+    return _midnight(working_days_before(today, board.acknowledgement_days) + timedelta(days=1))
+
+
 def _age_bounds(board: Board, age: str, today: date) -> dict[str, datetime]:
     """The submission times an age filter keeps: from `since`, before `before`."""
     if age == "overdue":
-        return {"before": _midnight(working_days_before(today, board.acknowledgement_days) + timedelta(days=1))}
+        return {"before": overdue_before(board, today)}
     week, month = _midnight(today - timedelta(days=7)), _midnight(today - timedelta(days=28))
     return {"week": {"since": week}, "month": {"before": week, "since": month}, "older": {"before": month}}.get(age, {})
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engage.accounts.models import Person, User
 from engage.accounts.policy import board_people
 from engage.audit import services as audit
+from engage.audit.models import AuditEvent
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
@@ -210,21 +211,64 @@ def refer(
 
 
 def assign(proposal: Proposal, board: Board, actor: Person, version: int, assignee_id: int | None) -> None:
-    """Give a proposal to one of the board's members to look after (or to nobody); internal, nobody is told."""
+    """Give a proposal to one of the board's members to look after (or to nobody); they are told (tell_assignee)."""
     _mine(proposal, board, version)
-    _assign(proposal, board, actor, assignee_id, _member_ids(board))
+    event = _assign(proposal, board, actor, assignee_id, _member_ids(board))
     _flush()
+    if event is not None:
+        tell_assignee(board, actor, [proposal], event)
 
 
 def _member_ids(board: Board) -> set[int]:
     return {member.id for member in board_members(board)}
 
 
-def _assign(proposal: Proposal, board: Board, actor: Person, assignee_id: int | None, members: set[int]) -> None:
+def _assign(
+    proposal: Proposal, board: Board, actor: Person, assignee_id: int | None, members: set[int]
+) -> AuditEvent | None:
+    """The audit event of the proposal's new assignee; None when it had them already, or now has nobody."""
     if assignee_id is not None and assignee_id not in members:
         raise DomainError(_l("Choose a member of this board"), field="assignee")
+    given = assignee_id is not None and proposal.assignee_id != assignee_id
     proposal.assignee_id = assignee_id
-    audit.record(actor, "assign", proposal, board=board.id, assignee=assignee_id)
+    event = audit.record(actor, "assign", proposal, board=board.id, assignee=assignee_id)
+    return event if given else None
+
+
+def tell_assignee(board: Board, actor: Person, given: list[Proposal], event: AuditEvent) -> None:
+    """One notice to the member just given these proposals to look after (however many at once), naming each;
+    nothing when they took them themselves. `event`, the last assignment's (flushed), makes the notice's key."""
+    if event.detail["assignee"] == actor.id:
+        return
+    assignee = db.session.get(User, event.detail["assignee"])
+    notices.queue(
+        "proposals_assigned",
+        assignee.email,
+        f"proposals-assigned:{event.id}",
+        {
+            "name": assignee.name,
+            "board": board.localised("name", assignee.language),
+            **listed(given, board),
+        },
+        assignee.language,
+        assignee,
+    )
+
+
+def listed(chosen: list[Proposal], board: Board) -> dict:
+    """The proposals a notice to a board's member lists, and the first few references for its subject."""
+    references = [p.reference for p in chosen]
+    return {
+        "proposals": [
+            {"reference": p.reference, "title": p.title, "url": workspace_link(board, p.reference)} for p in chosen
+        ],
+        "reference": ", ".join(references[:3]) + (" …" if len(references) > 3 else ""),
+        "count": len(references),
+    }
+
+
+def workspace_link(board: Board, reference: str) -> str:
+    return notices.public_link(f"/workspace/{board.slug}/proposals/{reference}")
 
 
 def accept(
@@ -409,7 +453,7 @@ def _tell_board_of_decision(escalation: Escalation) -> None:
                 "title": proposal.title,
                 "outcome": escalation.decision,
                 "reason": escalation.decision_reason,
-                "url": notices.public_link(f"/workspace/{escalation.board.slug}/proposals/{proposal.reference}"),
+                "url": workspace_link(escalation.board, proposal.reference),
             },
             member.language,
             member,
@@ -437,9 +481,11 @@ def author_language(proposal: Proposal) -> str:
 def assign_many(board: Board, actor: Person, references: list[str], assignee_id: int | None) -> int:
     """Assign many of the board's proposals to one member."""
     chosen, members = _selected(board, references), _member_ids(board)
-    for proposal in chosen:
-        _assign(proposal, board, actor, assignee_id, members)
+    events = [_assign(proposal, board, actor, assignee_id, members) for proposal in chosen]
     _flush()
+    given = [(proposal, event) for proposal, event in zip(chosen, events, strict=True) if event is not None]
+    if given:
+        tell_assignee(board, actor, [proposal for proposal, _ in given], given[-1][1])
     return len(chosen)
 
 
