@@ -113,6 +113,7 @@ def registration(token: str):
         registration=registration,
         token=token,
         position=congresses.waiting_position(registration),
+        lapsed=congresses.offer_lapsed(registration),
         button=ButtonForm(),
     )
 

@@ -632,8 +632,9 @@ def _promote_workshop(workshop: Workshop) -> None:
         workshop.confirmed += 1
 
 
-def _offer_lapsed(registration: Registration, now: datetime) -> bool:
-    return registration.status == "offered" and registration.offer_expires_at <= now
+def offer_lapsed(registration: Registration, now: datetime | None = None) -> bool:
+    """An offer whose window has closed, whether or not the expiry job has passed it on yet."""
+    return registration.status == "offered" and registration.offer_expires_at <= (now or utcnow())
 
 
 def accept_offer(registration: Registration) -> None:
@@ -641,7 +642,7 @@ def accept_offer(registration: Registration) -> None:
     job decides, on the registration as read again under it: whoever is told they have the place keeps it."""
     _lock(registration.congress_id)
     db.session.refresh(registration)
-    if _offer_lapsed(registration, utcnow()):  # the expiry job may not have run yet: the deadline is the rule
+    if offer_lapsed(registration):  # the expiry job may not have run yet: the deadline is the rule
         raise DomainError(
             _l(
                 "The time to accept this offer ended on %(date)s. The place passes to the next person waiting.",
@@ -670,7 +671,7 @@ def expire_offers(now: datetime | None = None) -> int:
     for registration in list(db.session.scalars(lapsed)):
         congress = _lock(registration.congress_id)
         db.session.refresh(registration)
-        if _offer_lapsed(registration, now):
+        if offer_lapsed(registration, now):
             _cancel(congress, registration, None)
             expired += 1
     return expired
