@@ -49,6 +49,16 @@ def broker_settings(redis_url: str | None) -> dict:
     }
 
 
+def worker_broker_settings(conf) -> dict:
+    """The worker's and beat's own Redis connections: unlike a request's, they may wait a few seconds for an answer,
+    and a health check every few seconds finds a connection the broker no longer answers (the one waiting for
+    tasks included) and makes a new one."""
+    if not conf.broker_url.startswith(("redis://", "rediss://")):
+        return {}
+    options = {"socket_timeout": 5, "socket_connect_timeout": 5, "health_check_interval": 5}
+    return {"broker_transport_options": {**conf.broker_transport_options, **options}}
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     env = dict(os.environ if env is None else env)
     mode = env.get("ENGAGE_ENV", "development")
@@ -105,6 +115,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "NOTICE_RETRY_SECONDS": int(env.get("NOTICE_RETRY_SECONDS", "30")),
         "NOTICE_STUCK_SECONDS": int(env.get("NOTICE_STUCK_SECONDS", "300")),
         "NOTICE_RELAY_SECONDS": int(env.get("NOTICE_RELAY_SECONDS", "60")),
+        # A worker whose broker has not answered this long stops, for its supervisor to restart it (worker/watch.py).
+        "WORKER_BROKER_DEADLINE": float(env.get("WORKER_BROKER_DEADLINE", "60")),
         "CONGRESS_OFFER_HOURS": 48,  # how long someone promoted from a waiting list has to accept the place
         # How long after a congress people's access, dietary and childcare needs are kept (the totals stay).
         "CONGRESS_NEEDS_DAYS": int(env.get("CONGRESS_NEEDS_DAYS", "30")),

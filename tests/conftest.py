@@ -92,6 +92,7 @@ def _clean(request, smtp):
     smtp[1].messages.clear()
     smtp[1].raw.clear()
     smtp[1].answer = None
+    smtp[1].delay = 0.0
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
         reset_database(app)

@@ -31,10 +31,13 @@ class Sink:
         self.messages = []
         self.raw: list[bytes] = []
         self.answer = None  # e.g. "451 4.3.0 try later": refuse every message with it
+        self.delay = 0.0  # seconds to take over each message, as a distant relay does
 
     async def handle_DATA(self, server, session, envelope):
+        import asyncio
         from email import message_from_bytes, policy
 
+        await asyncio.sleep(self.delay)
         if self.answer:
             return self.answer
         self.raw.append(envelope.content)

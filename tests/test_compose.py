@@ -189,6 +189,11 @@ def test_the_application_starts_after_the_migration(services):
         assert depends_on["redis"]["condition"] == "service_healthy", name
 
 
+def test_the_worker_is_started_again_when_it_stops_itself(services):
+    """A worker whose broker stops answering exits (worker/watch.py): its restart policy brings it back."""
+    assert services["worker"]["restart"] == "unless-stopped"
+
+
 def test_web_serves_with_four_gunicorn_sync_workers(services):
     command = shlex.split(command_of(services["web"]))
     assert command[0] == "gunicorn"

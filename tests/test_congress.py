@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from support import DATABASE_URL, need
 from werkzeug.serving import make_server
 
 from engage.accounts import services as accounts
@@ -439,6 +440,86 @@ def test_the_workers_scheduled_job_passes_on_expired_offers(app, ctx):
     db.session.commit()
     assert expire_congress_offers.run() == 1
     assert db.session.get(Registration, waiting_id).status == "cancelled"
+
+
+def offered_places(app, offers: int) -> list[str]:
+    """A congress of `offers` places whose holders all cancelled: as many people offered a place (and as many
+    still waiting behind them); the offers' registration pages."""
+    with app.app_context():
+        congress = make_congress(capacity=offers)
+        holders = [congresses.register(congress, **person(n)) for n in range(offers)]
+        offered = [congresses.register(congress, **person(offers + n)) for n in range(2 * offers)][:offers]
+        for holder in holders:
+            congresses.cancel(holder)
+        db.session.commit()
+        assert {r.status for r in offered} == {"offered"}
+        return [congresses.manage_path(r) for r in offered]
+
+
+def opened(app, path: str):
+    """Someone's browser on their registration page: it and the page's CSRF token."""
+    client = app.test_client()
+    page = client.get(path).get_data(as_text=True)
+    return client, re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def accept(app, path: str, opened_page=None) -> str:
+    """Press "Accept the place" on the registration page: the page it leads to."""
+    client, token = opened_page or opened(app, path)
+    return client.post(f"{path}/accept", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+
+
+def test_an_offer_past_its_window_cannot_be_accepted_though_the_expiry_job_has_not_run(app):
+    [path] = offered_places(app, 1)
+    with app.app_context():
+        db.session.execute(db.update(Registration).filter_by(status="offered").values(offer_expires_at=utcnow()))
+        db.session.commit()
+    page = accept(app, path)
+    assert "The time to accept this offer ended on" in page
+    assert "The place passes to the next person waiting." in page and "The place is yours" not in page
+    with app.app_context():
+        assert db.session.scalar(select(Registration.status).filter_by(email="p1@example.org")) == "offered"
+        assert congresses.expire_offers() == 1  # the job passes it on when it runs
+        db.session.commit()
+        assert db.session.scalar(select(Registration.status).filter_by(email="p1@example.org")) == "cancelled"
+        assert db.session.scalar(select(Registration.status).filter_by(email="p2@example.org")) == "offered"
+
+
+OFFERS = 20
+
+
+def test_a_person_told_the_place_is_theirs_keeps_it_when_the_expiry_job_runs_at_the_same_moment(app):
+    """People accept their offers (each in a request of its own) while the expiry job, run late, treats every
+    offer as lapsed: whoever the job reaches first loses the offer and is told so; whoever accepted first keeps the
+    place. Before, the job picked the offers without the congress's lock and cancelled whatever they had become."""
+    need("database", DATABASE_URL)  # real row locks, real concurrent transactions
+    paths = offered_places(app, OFFERS)
+    pages = [opened(app, path) for path in paths]
+    start = threading.Barrier(OFFERS + 1)
+
+    def accepting(path, opened_page) -> bool:
+        start.wait()
+        return "The place is yours" in accept(app, path, opened_page)
+
+    def expiring() -> int:
+        with app.app_context():
+            start.wait()
+            expired = congresses.expire_offers(utcnow() + timedelta(hours=49))
+            db.session.commit()
+            db.session.remove()
+            return expired
+
+    with ThreadPoolExecutor(max_workers=OFFERS + 1) as pool:
+        job = pool.submit(expiring)
+        told = list(pool.map(accepting, paths, pages))
+    with app.app_context():
+        rows = db.session.execute(select(Registration.email, Registration.status)).all()
+        status = dict(rows)
+        kept = [status[f"p{OFFERS + n}@example.org"] for n in range(OFFERS)]
+        assert [s for s, yours in zip(kept, told, strict=True) if yours] == ["confirmed"] * sum(told)
+        assert sorted(set(kept)) <= ["cancelled", "confirmed"] and job.result() == kept.count("cancelled")
+        holding = sum(s in ("confirmed", "offered") for _, s in rows)
+        assert holding == db.session.scalar(select(Congress.confirmed)) <= OFFERS
 
 
 def test_a_confirmation_carries_an_invitation_and_a_qr_code_for_the_door(ctx, deliver):

@@ -258,12 +258,13 @@ def test_a_worker_has_at_most_one_notice_in_doubt_at_any_moment(app, ctx, smtp, 
 
 @pytest.fixture
 def workers(app, smtp, tmp_path):
-    """Start real Celery workers (solo pool, as in production) on this run's queue; all are ended afterwards."""
+    """Start real Celery workers (solo pool, as in production, unless told otherwise) on this run's queue, and beat;
+    all are ended afterwards."""
     need("database", DATABASE_URL)
     need("redis", REDIS_URL)
     started: list[subprocess.Popen] = []
 
-    def start(name: str, redis_url: str = REDIS_URL, **settings) -> subprocess.Popen:
+    def run(name: str, arguments: list[str], redis_url: str, settings: dict) -> subprocess.Popen:
         env = dict(
             os.environ,
             DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
@@ -274,8 +275,7 @@ def workers(app, smtp, tmp_path):
             PUBLIC_URL="http://engage.test",
             **{key: str(value) for key, value in settings.items()},
         )
-        command = [sys.executable, "-m", "celery", "-A", "worker.app", "worker", "--pool=solo", "--without-mingle"]
-        command += ["--without-gossip", "-n", f"{name}-{os.getpid()}@%h", "-Q", QUEUE, "--loglevel=info"]
+        command = [sys.executable, "-m", "celery", "-A", "worker.app", *arguments, "--loglevel=info"]
         log = tmp_path / f"{name}.log"
         with log.open("ab") as output:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -283,6 +283,17 @@ def workers(app, smtp, tmp_path):
         started.append(process)
         return process
 
+    def start(
+        name: str, redis_url: str = REDIS_URL, *, queue: str = QUEUE, pool: str = "solo", **settings
+    ) -> subprocess.Popen:
+        arguments = ["worker", f"--pool={pool}", "--concurrency=2", "--without-mingle", "--without-gossip"]
+        arguments += ["-n", f"{name}-{os.getpid()}@%h", "-Q", queue]
+        return run(name, arguments, redis_url, settings)
+
+    def beat(redis_url: str) -> subprocess.Popen:
+        return run("beat", ["beat", f"--schedule={tmp_path / 'beat-schedule'}"], redis_url, {})
+
+    start.beat = beat
     yield start
     for process in started:
         end(process)
@@ -533,6 +544,118 @@ def test_residents_register_and_sign_in_while_redis_is_away_and_every_notice_arr
     )
     assert {message["Subject"] for message in sink.messages} == {"Confirm your email address"}
     assert sorted(message["To"] for message in sink.messages) == sorted(everyone)  # once each
+    assert statuses(app) == {"sent": len(everyone)}
+
+
+# A worker and beat running when Redis hangs or stops ------------------------------------------------------
+
+BUSY_NOTICES = 300  # three tasks of 100: the worker is sending two of them when Redis goes
+OUTAGE_SECONDS = 20
+BACK_WITHIN = 60  # every notice delivered this long after Redis answers again
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("outage", ["paused", "stopped"])
+def test_a_busy_worker_and_beat_running_when_redis_goes_deliver_every_notice_within_a_minute_of_its_return(
+    outage, app, app_with, smtp, workers, own_redis, limiter_back_to_memory, record_property
+):
+    """A prefork worker sending two tasks' notices and beat, both started before Redis goes; residents register
+    while it is away (their notices cannot be handed over). Once Redis answers again every notice arrives within a
+    minute: before, those written while it was away waited NOTICE_RELAY_SECONDS from their writing for the relay,
+    and a notice lost with a restarted Redis's queue as long."""
+    sink = smtp[1]
+    sink.delay = 0.03  # a relay that takes its time: each task of 100 takes seconds
+    own_redis.start()
+    web = app_with(**{**redis_settings(own_redis.url), "CELERY": broker_settings(own_redis.url)})
+    worker = workers("w1", own_redis.url, queue="celery", pool="prefork")
+    workers.beat(own_redis.url)
+    ready(worker)
+    busy = queue_busy_notices(web, sink)
+
+    began = time.monotonic()
+    if outage == "paused":
+        own_redis.client().execute_command("CLIENT", "PAUSE", OUTAGE_SECONDS * 1000, "ALL")
+    else:
+        own_redis.stop()
+    during: list = []
+    residents = []
+    while time.monotonic() < began + OUTAGE_SECONDS - 1:  # residents register until Redis is back
+        residents.append(f"{outage}{len(residents)}@example.org")
+        assert register(web, residents[-1], during).status_code == 302
+        time.sleep(min(2.0, max(0.0, began + OUTAGE_SECONDS - 1 - time.monotonic())))
+    time.sleep(max(0.0, began + OUTAGE_SECONDS - time.monotonic()))
+    if outage == "stopped":
+        own_redis.start()
+    else:
+        assert wait_for(own_redis._answers, 10, 0.05)
+    back = time.monotonic()
+
+    everyone = busy | set(residents)
+    restarts = 0
+
+    def delivered() -> bool:
+        nonlocal worker, restarts
+        if worker.poll() is not None:  # the supervisor's part
+            restarts += 1
+            worker = workers(f"w{restarts + 1}", own_redis.url, queue="celery", pool="prefork")
+        return {message["To"] for message in sink.messages} >= everyone
+
+    arrived = wait_for(delivered, BACK_WITHIN, 0.5)
+    took = time.monotonic() - back
+    print(
+        f"\n{outage}: {len(set(m['To'] for m in sink.messages) & everyone)} of {len(everyone)} delivered "
+        f"{took:.0f} s after Redis answered again; {restarts} worker restart(s)"
+    )
+    record_property("seconds_to_deliver_after_redis_came_back", round(took))
+    assert arrived, (
+        f"{len(everyone - {m['To'] for m in sink.messages})} notices undelivered {BACK_WITHIN} s on:\n"
+        + (worker.log.read_text()[-3000:])
+    )
+    assert statuses(app) == {"sent": len(everyone)}
+
+
+DEADLINE = 8  # WORKER_BROKER_DEADLINE for the worker below
+
+
+def queue_busy_notices(web, sink) -> set[str]:
+    """Notices enough for three tasks of 100, handed to the worker; once it is sending, their addresses."""
+    with web.app_context():
+        for number in range(BUSY_NOTICES):
+            notices.queue("password_changed", f"busy{number}@example.org", f"busy:{number}", {"name": "Busy"})
+        db.session.commit()  # handed to the worker at once
+        db.session.remove()
+    assert wait_for(lambda: len(sink.messages) >= 20, 30, 0.05), "the worker did not start sending"
+    return {f"busy{number}@example.org" for number in range(BUSY_NOTICES)}
+
+
+@pytest.mark.redis
+def test_a_worker_whose_broker_hangs_past_the_deadline_exits_failing_and_its_restart_delivers_everything(
+    app, app_with, smtp, workers, own_redis
+):
+    """Its supervisor (docker compose's restart policy, systemd) starts it again: a worker stuck on a hung broker
+    would otherwise consume nothing until someone restarted it by hand."""
+    sink = smtp[1]
+    sink.delay = 0.03
+    own_redis.start()
+    web = app_with(CELERY=broker_settings(own_redis.url))
+    worker = workers("w1", own_redis.url, queue="celery", pool="prefork", WORKER_BROKER_DEADLINE=DEADLINE)
+    ready(worker)
+    everyone = queue_busy_notices(web, sink)
+
+    own_redis.freeze()  # hung for good, as far as the worker can tell
+    frozen = time.monotonic()
+    assert wait_for(lambda: worker.poll() is not None, 4 * DEADLINE, 0.2), "the worker did not stop"
+    stopped_after = time.monotonic() - frozen
+    assert worker.returncode == 1, worker.log.read_text()[-3000:]
+    assert "the broker has not answered for" in worker.log.read_text()
+    assert DEADLINE <= stopped_after <= 3 * DEADLINE, stopped_after
+
+    own_redis.thaw()
+    workers("w2", own_redis.url, queue="celery", pool="prefork")  # the supervisor's restart
+    back = time.monotonic()
+    arrived = wait_for(lambda: {m["To"] for m in sink.messages} >= everyone, BACK_WITHIN, 0.5)
+    assert arrived, f"{len(everyone - {m['To'] for m in sink.messages})} undelivered after {BACK_WITHIN} s"
+    print(f"\nstopped {stopped_after:.0f} s after Redis hung; all delivered {time.monotonic() - back:.0f} s after")
     assert statuses(app) == {"sent": len(everyone)}
 
 

@@ -1,12 +1,15 @@
 """The Celery worker: the Flask app's Celery, with every task run inside the app context.
 
-Run it with `celery -A worker.app worker` (and `celery -A worker.app beat` for the schedule).
+Run it with `celery -A worker.app worker` (and `celery -A worker.app beat` for the schedule), under a supervisor
+that starts it again when it exits (worker/watch.py says when it does).
 """
 
 from celery import Task
 from celery.schedules import crontab
 
 from engage import create_app
+from engage.config import worker_broker_settings
+from worker.watch import BrokerWatch, HandOverOnConnect
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
@@ -20,6 +23,11 @@ class AppContextTask(Task):
 
 celery.Task = AppContextTask
 celery.conf.timezone = "Europe/London"
+celery.conf.update(
+    worker_broker_settings(celery.conf), engage_broker_deadline=flask_app.config["WORKER_BROKER_DEADLINE"]
+)
+celery.steps["worker"].add(BrokerWatch)
+celery.steps["consumer"].add(HandOverOnConnect)
 celery.conf.beat_schedule = {
     "relay-pending-notices": {"task": "worker.tasks.relay_notices", "schedule": 15.0},
     "expire-congress-offers": {"task": "worker.tasks.expire_congress_offers", "schedule": 300.0},

@@ -34,9 +34,9 @@ def deliver_notices(ids: list[int]) -> dict:
 
 
 @shared_task(name="worker.tasks.relay_notices")
-def relay_notices() -> int:
+def relay_notices(unsent: bool = False) -> int:
     try:
-        return delivery.relay()
+        return delivery.relay(unsent)
     finally:
         db.session.remove()
 

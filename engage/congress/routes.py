@@ -146,6 +146,7 @@ def registration(token: str):
         position=congresses.waiting_position(registration),
         changeable=congresses.changeable(registration),
         needs=needs_described(registration.needs),
+        lapsed=congresses.offer_lapsed(registration),
         button=ButtonForm(),
     )
 

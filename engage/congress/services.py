@@ -36,6 +36,7 @@ from engage.congress.models import HOLDING, LIVE, Congress, Registration, Worksh
 from engage.errors import DomainError
 from engage.extensions import db, insert_unless_taken, link_signer
 from engage.i18n import lazy_gettext as _l
+from engage.i18n import when
 from engage.notices import services as notices
 from engage.notices.models import Notice
 from engage.time import utcnow
@@ -623,6 +624,11 @@ def cancel(registration: Registration, actor: Person | None = None) -> None:
     db.session.refresh(registration)
     if registration.status == "cancelled":
         return
+    _cancel(congress, registration, actor)
+
+
+def _cancel(congress: Congress, registration: Registration, actor: Person | None) -> None:
+    """The caller holds the congress row's lock (_lock) and has read the registration again under it."""
     held = registration.status in HOLDING
     registration.status = "cancelled"
     registration.cancelled_at = utcnow()
@@ -722,9 +728,23 @@ def _promote_workshop(workshop: Workshop) -> None:
         _tell(waiting.registration, "workshop_place_confirmed", key=key, workshop=workshop.title)
 
 
+def offer_lapsed(registration: Registration, now: datetime | None = None) -> bool:
+    """An offer whose window has closed, whether or not the expiry job has passed it on yet."""
+    return registration.status == "offered" and registration.offer_expires_at <= (now or utcnow())
+
+
 def accept_offer(registration: Registration) -> None:
+    """Take an offered place, if its window is still open. Decided under the congress row's lock, as the expiry
+    job decides, on the registration as read again under it: whoever is told they have the place keeps it."""
     _lock(registration.congress_id)
     db.session.refresh(registration)
+    if offer_lapsed(registration):  # the expiry job may not have run yet: the deadline is the rule
+        raise DomainError(
+            _l(
+                "The time to accept this offer ended on %(date)s. The place passes to the next person waiting.",
+                date=when(registration.offer_expires_at),
+            )
+        )
     if registration.status != "offered":
         raise DomainError(_l("This offer is no longer open."))
     registration.status = "confirmed"
@@ -734,16 +754,23 @@ def accept_offer(registration: Registration) -> None:
 
 
 def expire_offers(now: datetime | None = None) -> int:
-    """The scheduled job: an offer not accepted in time passes to the next person waiting."""
+    """The scheduled job: an offer not accepted in time passes to the next person waiting. Each is decided under
+    its congress row's lock on the registration as read again under it, so an acceptance that got there first
+    stands."""
     now = now or utcnow()
-    expired = list(
-        db.session.scalars(
-            select(Registration).where(Registration.status == "offered", Registration.offer_expires_at < now)
-        )
+    lapsed = (
+        select(Registration)
+        .where(Registration.status == "offered", Registration.offer_expires_at <= now)
+        .order_by(Registration.congress_id, Registration.id)  # locks taken in one order: two runs never deadlock
     )
-    for registration in expired:
-        cancel(registration)
-    return len(expired)
+    expired = 0
+    for registration in list(db.session.scalars(lapsed)):
+        congress = _lock(registration.congress_id)
+        db.session.refresh(registration)
+        if offer_lapsed(registration, now):
+            _cancel(congress, registration, None)
+            expired += 1
+    return expired
 
 
 def set_capacity(congress: Congress, capacity: int, actor: Person) -> None:

@@ -260,19 +260,23 @@ def release_interrupted(older_than: timedelta) -> int:
     return len(stuck)
 
 
-def due_ids(limit: int = 10_000) -> list[int]:
+def due_ids(limit: int = 10_000, unsent: bool = False) -> list[int]:
+    """Pending notices due to be handed over; with `unsent`, every one never tried too, however new."""
+    due = Notice.relay_after <= utcnow()
     query = (
         select(Notice.id)
-        .where(Notice.status == "pending", Notice.relay_after <= utcnow())
+        .where(Notice.status == "pending", or_(due, Notice.attempts == 0) if unsent else due)
         .order_by(Notice.id)
         .limit(limit)
     )
     return list(db.session.scalars(query))
 
 
-def relay() -> int:
-    """The beat job: release interrupted notices, then hand every due pending notice to the worker."""
+def relay(unsent: bool = False) -> int:
+    """The beat job: release interrupted notices, then hand every due pending notice to the worker. With `unsent`
+    (a worker that has just connected to the broker: the broker may have lost what it held while away), every
+    notice never tried too; a notice handed over twice is still sent once."""
     release_interrupted(timedelta(seconds=current_app.config["NOTICE_STUCK_SECONDS"]))
-    ids = due_ids()
+    ids = due_ids(unsent=unsent)
     db.session.commit()
     return dispatch.enqueue(ids)

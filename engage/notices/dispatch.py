@@ -3,9 +3,9 @@
 Each process hands over the ids its transactions commit from a thread of its own (Handoff), so a request never
 waits on the broker; when commits come faster than one a HANDOFF_SECONDS, what is committed meanwhile goes in one
 task: at a congress's opening, hundreds of sign-ups a second share a few tasks instead of paying Celery's message
-each. An id that cannot be handed over stays pending in the outbox, and the relay (a beat job) hands it over later.
-After a failure this process leaves the broker alone for a while, so a broker that is down or hung costs at most
-one short socket timeout, not one per commit.
+each. An id that cannot be handed over stays pending in the outbox, due at once: the relay (a beat job) hands it
+over at its first run after the broker is back. After a failure this process leaves the broker alone for a while, so
+a broker that is down or hung costs at most one short socket timeout, not one per commit.
 """
 
 import atexit
@@ -17,6 +17,11 @@ import weakref
 from collections.abc import Iterator
 
 from flask import Flask, current_app
+from sqlalchemy import update
+
+from engage.extensions import db
+from engage.notices.models import Notice
+from engage.time import utcnow
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "worker.tasks.deliver_notices"
@@ -30,10 +35,13 @@ def batches(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
 
 
 def enqueue(ids: list[int]) -> int:
-    """Send batches of ids to the worker; returns how many went. Never raises."""
+    """Send batches of ids to the worker; returns how many went. Whatever the broker does, it does not raise: the
+    ids it could not send are left for the relay, due at its next run."""
     state = current_app.extensions.setdefault("broker", {"resting_until": 0.0})
-    if not ids or time.monotonic() < state["resting_until"]:
+    if not ids:
         return 0
+    if time.monotonic() < state["resting_until"]:
+        return _left_for_the_relay(ids)
     celery = current_app.extensions["celery"]
     handed = 0
     for batch in batches(ids):
@@ -42,9 +50,24 @@ def enqueue(ids: list[int]) -> int:
         except Exception:  # noqa: BLE001 - whatever the broker does, the outbox keeps the notice
             state["resting_until"] = time.monotonic() + current_app.config["BROKER_REST_SECONDS"]
             log.warning("broker unavailable: %d notices left for the relay", len(ids) - handed)
-            return handed
+            return handed + _left_for_the_relay(ids[handed:])
         handed += len(batch)
     return handed
+
+
+def _left_for_the_relay(ids: list[int]) -> int:
+    """Notices this process could not hand over are due at once: the relay's first run after the broker is back
+    hands them over, instead of NOTICE_RELAY_SECONDS after they were written (which is for a process that ended
+    before its hand-off). Returns 0, the number handed over."""
+    now = utcnow()
+    db.session.execute(
+        update(Notice)
+        .where(Notice.id.in_(ids), Notice.status == "pending", Notice.attempts == 0, Notice.relay_after > now)
+        .values(relay_after=now),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    return 0
 
 
 class Handoff:

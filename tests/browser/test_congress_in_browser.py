@@ -128,6 +128,27 @@ def test_a_place_then_the_waiting_list_then_an_offer_accepted(
     expect(kwame.locator(".govuk-panel")).not_to_contain_text(reference)
 
 
+def test_an_offer_whose_time_has_ended_says_so_and_cannot_be_accepted(phone_page, visit, app, congress):
+    """The expiry job runs every few minutes: until it passes the place on, the page already says the offer ended,
+    and offers no button to accept it."""
+    with app.app_context():
+        spring = congresses.by_slug(congress)
+        holder, waiting = (
+            congresses.register(spring, name=name, email=f"{name.lower()}@example.org") for name in ("Amina", "Kwame")
+        )
+        congresses.cancel(holder)
+        waiting.offer_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        path = congresses.manage_path(waiting)
+    for language in ("en", "bn"):
+        visit(phone_page, f"{path}?lang={language}")
+        fits_the_width(phone_page)
+        expect(phone_page.get_by_role("button", name="Accept the place")).to_have_count(0)
+    visit(phone_page, f"{path}?lang=en")
+    expect(heading(phone_page)).to_have_text("The time to accept the place has ended")
+    expect(phone_page.get_by_text("The time to accept this offer ended on")).to_be_visible()
+
+
 def test_the_register_page_fits_a_phone(phone_page, visit, sign_in_as, residents, congress):
     sign_in_as(phone_page, residents["amina"], PASSWORD)
     visit(phone_page, "/congress/spring-2027/register")
