@@ -471,10 +471,11 @@ def accept(app, path: str, opened_page=None) -> str:
 
 def test_an_offer_past_its_window_cannot_be_accepted_though_the_expiry_job_has_not_run(app):
     [path] = offered_places(app, 1)
+    opened_in_time = opened(app, path)  # the page was opened while the offer stood, and pressed after it ended
     with app.app_context():
         db.session.execute(db.update(Registration).filter_by(status="offered").values(offer_expires_at=utcnow()))
         db.session.commit()
-    page = accept(app, path)
+    page = accept(app, path, opened_in_time)
     assert "The time to accept this offer ended on" in page
     assert "The place passes to the next person waiting." in page and "The place is yours" not in page
     with app.app_context():
