@@ -204,9 +204,9 @@ def _tell_cancelled(congress: Congress, registration: Registration) -> None:
         {
             "name": registration.name,
             "reference": registration.reference,
-            "congress": congress.title,
+            "congress": congress.localised("title", registration.language),
             "starts_at": congress.starts_at.isoformat(),
-            "venue": congress.venue,
+            "venue": congress.localised("venue", registration.language),
             "congress_url": notices.public_link("/congress/"),
         },
         registration.language,

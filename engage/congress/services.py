@@ -714,9 +714,10 @@ def _notice(
         {
             "name": registration.name,
             "reference": registration.reference,
-            "congress": congress.title,
+            # In the registration's language where the secretariat wrote it (a Row has the same columns).
+            "congress": Localised.localised(congress, "title", registration.language),
             "starts_at": congress.starts_at.isoformat(),
-            "venue": congress.venue,
+            "venue": Localised.localised(congress, "venue", registration.language),
             "manage_url": notices.public_link(manage_path(registration)),
             "registration_id": registration.id,
             **context,
