@@ -12,7 +12,7 @@ from engage.congress import services as congresses
 from engage.congress.models import Congress
 from engage.extensions import db
 from engage.programmes import services as programmes
-from engage.programmes.models import Meeting, WorkProgramme
+from engage.programmes.models import Meeting, WorkProgramme, WorkProgrammeItem
 from engage.proposals.models import Proposal
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,26 @@ def test_a_boards_queue_in_bengali_marks_the_proposals_english_and_writes_number
 ):
     sign_in_as(page, demo["board_chair"])
     problems = read_aloud(page, ["/workspace/health-and-wellbeing-board/"], visit, misread)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_staffs_forms_and_workspace_in_bengali_mark_what_is_english_and_count_characters_in_latin_digits(
+    app, bengali_pages, page, visit, sign_in_as, demo, misread
+):
+    with app.app_context():
+        meeting = db.session.scalar(db.select(Meeting).order_by(Meeting.starts_at).limit(1))
+        item = db.session.scalar(db.select(WorkProgrammeItem).order_by(WorkProgrammeItem.id).limit(1))
+        board, programme = item.programme.board.slug, item.programme.label
+        pages = [
+            "/account/",
+            "/secretariat/proposals/new",  # its character counts
+            f"/workspace/{meeting.board.slug}/meetings/{meeting.id}",
+            f"/workspace/{board}/work-programme/{programme}/items/{item.id}",
+            f"/workspace/{board}/responses",
+        ]
+        db.session.remove()
+    sign_in_as(page, demo["secretariat"])
+    problems = read_aloud(page, pages, visit, misread)
     assert not problems, "\n".join(problems)
 
 
