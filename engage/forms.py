@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from engage.errors import DomainError
 from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
+from engage.i18n import other_language, own_language
 from engage.query_string import clean_text
 
 
@@ -56,7 +57,18 @@ class GovTextInput(Localised, gov.GovTextInput):
     pass
 
 
-class GovCheckboxesInput(Localised, gov.GovCheckboxesInput):
+class OwnLanguageOptions:
+    """Radios or checkboxes whose labels are each marked with its language when that is not the page's (a workshop's
+    English title on a Bengali page), so a screen reader reads it in that language's voice."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            item["text"] = own_language(item["text"])
+        return params
+
+
+class GovCheckboxesInput(OwnLanguageOptions, Localised, gov.GovCheckboxesInput):
     pass
 
 
@@ -65,10 +77,18 @@ class GovCheckboxInput(Localised, gov.GovCheckboxInput):
 
 
 class GovSelect(Localised, gov.GovSelect):
-    pass
+    def map_gov_params(self, field, **kwargs):
+        """Each <option> marked with its language when that is not the page's: it holds only text, so the mark is
+        its own lang attribute."""
+        params = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            other = other_language(str(item["text"]))
+            if other:
+                item["attributes"] = {"lang": other}
+        return params
 
 
-class GovRadioInput(Localised, gov.GovRadioInput):
+class GovRadioInput(OwnLanguageOptions, Localised, gov.GovRadioInput):
     pass
 
 

@@ -1,5 +1,6 @@
 """English and Bengali: chosen by ?lang=, remembered in a cookie, else the person's preference."""
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from weakref import WeakKeyDictionary
@@ -46,6 +47,38 @@ def when(value: datetime | str) -> str:
 
 def language() -> str:
     return _kept()[2]
+
+
+_BENGALI = re.compile("[\u0980-\u09ff]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def language_of(text: str) -> str | None:
+    """The language a text is written in, told by its script: Bengali when it has a Bengali letter in it, else English
+    when it has a Latin one, else none (a number, a date). Residents and staff write in either language, and only a
+    few rows record which; the two scripts tell them apart."""
+    if _BENGALI.search(text):
+        return "bn"
+    return "en" if _LATIN.search(text) else None
+
+
+def other_language(text: str) -> str | None:
+    """The language a text is written in when that is not the page's; none when it is, or cannot be told."""
+    own = language_of(text)
+    return own if own is not None and own != language() else None
+
+
+def own_language(value):
+    """What someone wrote (a title, a venue, a board's wording, a name), in an element marked with its language
+    when that is not the page's, so a screen reader reads it in that language's voice (WCAG 3.1.2)."""
+    other = other_language(str(value)) if value else None
+    return Markup('<span lang="%s">%s</span>') % (other, value) if other else value
+
+
+def lang_attribute(text: str) -> Markup:
+    """own_language for an element that holds only text (an <option>): its own lang attribute, or nothing."""
+    other = other_language(text)
+    return Markup(' lang="%s"') % other if other else Markup("")
 
 
 def _kept() -> tuple:
@@ -134,6 +167,7 @@ def init_app(app: Flask) -> None:
     page_gettext, page_ngettext = _functions()
     app.jinja_env.globals.update(_=page_gettext, gettext=page_gettext, ngettext=page_ngettext)
     app.add_template_filter(when)
+    app.add_template_filter(own_language)
 
     @app.after_request
     def remember_language(response):

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from markupsafe import Markup, escape
 
-from engage.i18n import language
+from engage.i18n import lang_attribute, language
 
 _fragments: dict[tuple, Markup] = {}
 
@@ -33,9 +33,13 @@ def this_page(**changed) -> str:
 
 
 def options(choices, current) -> Markup:
-    """A <select>'s <option>s from (value, label) pairs, the current value's selected."""
+    """A <select>'s <option>s from (value, label) pairs, the current value's selected, each label marked with its
+    language when that is not the page's (a ward's English name on a Bengali page)."""
     return Markup("").join(
-        Markup(f'<option value="{escape(value)}" {"selected" if current == value else ""}>{escape(label)}</option>')
+        Markup(
+            f'<option value="{escape(value)}"{lang_attribute(str(label))} {"selected" if current == value else ""}>'
+            f"{escape(label)}</option>"
+        )
         for value, label in choices
     )
 

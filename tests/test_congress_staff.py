@@ -417,6 +417,23 @@ def test_a_cancelled_notice_is_in_the_registrant_s_language(app, demo, deliver, 
     assert subject != CANCELLED_SUBJECT and "Spring 2027 Congress" in subject
 
 
+def test_a_congress_written_in_bengali_too_reaches_a_bengali_registrant_in_bengali(app, demo, deliver, bengali):
+    with app.app_context():
+        congress = make_congress()
+        congress.title_bn, congress.venue_bn = "বসন্তের কংগ্রেস", "টাউন হল"
+        register(congress, 1, language="bn")
+        register(congress, 2, language="en")
+        db.session.commit()
+        planning.cancel_congress(congress, officer())
+        db.session.commit()
+    mail = {(m["To"], m["Subject"]): m.get_body(("plain",)).get_content() for m in deliver()}
+    to_bengali = [(subject, body) for (to, subject), body in mail.items() if to == "p1@example.org"]
+    to_english = [(subject, body) for (to, subject), body in mail.items() if to == "p2@example.org"]
+    assert len(to_bengali) == 2 and all("বসন্তের কংগ্রেস" in subject for subject, _ in to_bengali)
+    assert all("টাউন হল" in body and "Town Hall" not in body for _, body in to_bengali)
+    assert len(to_english) == 2 and all("Spring 2027 Congress" in subject for subject, _ in to_english)
+
+
 # The numbers -------------------------------------------------------------------------------------------------
 
 

@@ -132,6 +132,20 @@ def test_translations_keep_their_placeholders_and_render(bengali):
     assert not problems, "Broken Bengali translations:\n  " + "\n  ".join(problems)
 
 
+BENGALI_DIGITS = re.compile("[\u09e6-\u09ef]")
+
+
+def test_bengali_text_writes_its_numbers_in_the_digits_the_pages_write_every_other_number_in(bengali):
+    """A Bengali page writes its numbers one way: in Latin digits, as Babel writes Bengali dates and numbers and as
+    every number put into a message (%(num)s) comes. Bengali digits in a translation or in the partnership's data
+    would sit beside Latin ones on the same page ("১ থেকে 5000")."""
+    problems = [key(m) for m in bengali if m.id and any(BENGALI_DIGITS.search(text) for text in forms(m.string))]
+    problems += [
+        text for text in re.findall(r'"([^"]*)"', json.dumps(DATA, ensure_ascii=False)) if BENGALI_DIGITS.search(text)
+    ]
+    assert not problems, "Bengali digits (write 0-9):\n  " + "\n  ".join(problems)
+
+
 def test_the_catalog_is_bengali_with_two_plural_forms(bengali):
     assert str(bengali.locale) == "bn"
     assert bengali.plural_forms == "nplurals=2; plural=(n != 1);"

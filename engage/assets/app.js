@@ -1,5 +1,15 @@
 import { initAll } from './govuk-frontend.min.js'
 
+// GOV.UK Frontend writes a character count's numbers in the digits of its element's language; a page in Bengali
+// writes every other number in Latin digits (Babel's, and every number put into a message), so the count asks for
+// those too.
+const { lang } = document.documentElement
+if (lang !== 'en') {
+  document.querySelectorAll('[data-module="govuk-character-count"]').forEach((count) => {
+    count.lang = `${lang}-u-nu-latn`
+  })
+}
+
 initAll()
 
 // Proposals like the one being written, refreshed as the resident types the title and the problem.

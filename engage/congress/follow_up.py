@@ -81,7 +81,7 @@ def _invite(congress: Congress, registration: Registration, numbers: dict[int, i
     """One invitation; `numbers` gives the current plan's call to action number of a priority id."""
     workshops = [
         {
-            "title": place.workshop.title,
+            "title": place.workshop.localised("title", registration.language),
             "url": notices.public_link(proposal_path(numbers.get(place.workshop.priority_id), place.workshop_id)),
         }
         for place in sorted(registration.places, key=lambda p: (p.workshop.starts_at, p.workshop_id))
@@ -95,7 +95,7 @@ def _invite(congress: Congress, registration: Registration, numbers: dict[int, i
         _key(registration),
         {
             "name": registration.name,
-            "congress": congress.title,
+            "congress": congress.localised("title", registration.language),
             "workshops": workshops,
             "url": notices.public_link(proposal_path(None)),
         },

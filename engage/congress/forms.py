@@ -142,7 +142,7 @@ def _registration_form_class(programme, structure, language: str, guest: bool, c
         slots.setdefault(workshop.starts_at, []).append(workshop)
     for number, (starts_at, workshops) in enumerate(sorted(slots.items()), start=1):
         choices = [SelectChoice("", _l("No workshop in this slot"))] + [
-            SelectChoice(str(w.id), w.title) for w in workshops
+            SelectChoice(str(w.id), w.localised("title", language)) for w in workshops
         ]
         field = RadioField(
             _l("Workshop at %(time)s", time=format_datetime(starts_at, "HH:mm")),

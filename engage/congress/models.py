@@ -6,7 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.extensions import db
-from engage.partnership.models import Priority
+from engage.partnership.models import Localised, Priority
 from engage.time import utcnow
 
 # A registration's place: confirmed; offered (promoted from the waiting list, held until the offer expires);
@@ -15,14 +15,17 @@ LIVE = ("confirmed", "offered", "waitlisted")
 HOLDING = ("confirmed", "offered")  # these count against the capacity
 
 
-class Congress(db.Model):
+class Congress(Localised, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. spring-2027
     title: Mapped[str] = mapped_column(String(200))
+    title_bn: Mapped[str] = mapped_column(String(200), default="")  # each _bn: the Bengali, where it is written
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     venue: Mapped[str] = mapped_column(Text, default="")
     venue_access: Mapped[str] = mapped_column(Text, default="")
+    venue_bn: Mapped[str] = mapped_column(Text, default="")
+    venue_access_bn: Mapped[str] = mapped_column(Text, default="")
     capacity: Mapped[int]
     # Kept with the capacity, and changed only while the congress row is locked, so places are never oversold.
     confirmed: Mapped[int] = mapped_column(default=0)
@@ -37,11 +40,12 @@ class Congress(db.Model):
     )
 
 
-class Workshop(db.Model):
+class Workshop(Localised, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     congress_id: Mapped[int] = mapped_column(ForeignKey("congress.id", ondelete="CASCADE"), index=True)
     priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id"))
     title: Mapped[str] = mapped_column(String(200))
+    title_bn: Mapped[str] = mapped_column(String(200), default="")
     starts_at: Mapped[datetime]  # its time slot: a person chooses one workshop per slot
     capacity: Mapped[int]
     confirmed: Mapped[int] = mapped_column(default=0)

@@ -66,9 +66,12 @@ def create_congress(
     opens_on: date,
     closes_on: date,
     now: datetime | None = None,
+    **bengali: str,
 ) -> Congress:
     """A new congress, as a draft no one else sees. Times are London times; registration opens at the start of
-    its first day and closes at 23:59 on its last (at the latest when the congress starts)."""
+    its first day and closes at 23:59 on its last (at the latest when the congress starts). `bengali`: the Bengali
+    of its texts where the secretariat wrote it (title_bn, venue_bn, venue_access_bn); pages show the English
+    without it."""
     today = london_day(now or utcnow())
     if ends <= starts:
         raise DomainError(_l("The end time must be after the start time"), field="ends")
@@ -96,6 +99,7 @@ def create_congress(
         workshops=[],
         actor=actor,
         state="draft",
+        **bengali,
     )
 
 
@@ -110,9 +114,17 @@ def _not_cancelled(congress: Congress) -> None:
 
 
 def add_workshop(
-    congress: Congress, actor: Person, *, title: str, priority: Priority | None, starts: time, capacity: int
+    congress: Congress,
+    actor: Person,
+    *,
+    title: str,
+    priority: Priority | None,
+    starts: time,
+    capacity: int,
+    title_bn: str = "",
 ) -> Workshop:
-    """A workshop in the time slot that starts at `starts` (London time) on the day of the congress."""
+    """A workshop in the time slot that starts at `starts` (London time) on the day of the congress (its title in
+    Bengali too, when written)."""
     _not_cancelled(congress)
     starts_at = utc_from_london(london_day(congress.starts_at), starts)
     if not congress.starts_at <= starts_at < congress.ends_at:
@@ -126,7 +138,7 @@ def add_workshop(
         )
     if not 1 <= capacity <= MOST_PLACES:
         raise DomainError(_l("Enter a number of places from 1 to %(most)s", most=MOST_PLACES), field="capacity")
-    workshop = Workshop(title=title, priority=priority, starts_at=starts_at, capacity=capacity)
+    workshop = Workshop(title=title, title_bn=title_bn, priority=priority, starts_at=starts_at, capacity=capacity)
     congress.workshops.append(workshop)
     db.session.flush()
     audit.record(actor, "add_workshop", congress, workshop=workshop.id, title=title)
@@ -212,9 +224,9 @@ def _tell_cancelled(congress: Congress, registration: Registration) -> None:
         {
             "name": registration.name,
             "reference": registration.reference,
-            "congress": congress.title,
+            "congress": congress.localised("title", registration.language),
             "starts_at": congress.starts_at.isoformat(),
-            "venue": congress.venue,
+            "venue": congress.localised("venue", registration.language),
             "congress_url": notices.public_link("/congress/"),
         },
         registration.language,

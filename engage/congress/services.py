@@ -39,6 +39,7 @@ from engage.i18n import lazy_gettext as _l
 from engage.i18n import when
 from engage.notices import services as notices
 from engage.notices.models import Notice
+from engage.partnership.models import Localised
 from engage.time import utcnow
 
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the door
@@ -60,9 +61,12 @@ def create(
     workshops: list[dict],
     actor: Person | None = None,
     state: str = "published",
+    **bengali: str,
 ) -> Congress:
-    """A congress and its programme: workshops as dicts of title, priority (a Priority or None), starts_at, capacity."""
+    """A congress and its programme: workshops as dicts of title, priority (a Priority or None), starts_at, capacity
+    (and title_bn); `bengali` is the Bengali of its texts where written (title_bn, venue_bn, venue_access_bn)."""
     congress = Congress(
+        **bengali,
         slug=slug,
         title=title,
         starts_at=starts_at,
@@ -105,17 +109,19 @@ PROGRAMME_SECONDS = 30
 
 
 @dataclass(frozen=True)
-class WorkshopRow:
+class WorkshopRow(Localised):
     id: int
     title: str
+    title_bn: str
     starts_at: datetime  # its time slot
 
 
 @dataclass(frozen=True, eq=False)  # compared (and hashed) by identity: a programme read later is another one
-class Programme:
+class Programme(Localised):
     id: int
     slug: str
     title: str
+    title_bn: str
     starts_at: datetime
     state: str
     opens_at: datetime
@@ -149,11 +155,12 @@ def _read_programme(slug: str) -> Programme | None:
         congress.id,
         congress.slug,
         congress.title,
+        congress.title_bn,
         congress.starts_at,
         congress.state,
         congress.opens_at,
         congress.closes_at,
-        tuple(WorkshopRow(w.id, w.title, w.starts_at) for w in congress.workshops),
+        tuple(WorkshopRow(w.id, w.title, w.title_bn, w.starts_at) for w in congress.workshops),
     )
 
 
@@ -830,9 +837,10 @@ def _notice(
         {
             "name": registration.name,
             "reference": registration.reference,
-            "congress": congress.title,
+            # In the registration's language where the secretariat wrote it (a Row has the same columns).
+            "congress": Localised.localised(congress, "title", registration.language),
             "starts_at": congress.starts_at.isoformat(),
-            "venue": congress.venue,
+            "venue": Localised.localised(congress, "venue", registration.language),
             "manage_url": notices.public_link(manage_path(registration)),
             "registration_id": registration.id,
             **context,

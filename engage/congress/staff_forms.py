@@ -121,16 +121,17 @@ class PlacesField(StringField):
             self.number = int(digits)
 
 
+def _text_validators(required, limit: int) -> list:
+    """Required (with its message) or, given none, optional; at most `limit` characters."""
+    return [
+        DataRequired(message=required) if required else Optional(),
+        Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
+    ]
+
+
 def short_text(label, required, limit: int, **kwargs) -> StringField:
     return StringField(
-        label,
-        filters=[clean_text],
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message=required),
-            Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
-        ],
-        **kwargs,
+        label, filters=[clean_text], widget=GovTextInput(), validators=_text_validators(required, limit), **kwargs
     )
 
 
@@ -139,19 +140,20 @@ def long_text(label, required, limit: int, **kwargs) -> TextAreaField:
         label,
         filters=[clean_text],
         widget=GovCharacterCount(),
-        validators=[
-            DataRequired(message=required),
-            Length(max=limit, message=_l("Use %(limit)s characters or fewer", limit=limit)),
-        ],
+        validators=_text_validators(required, limit),
         render_kw={"params": {"maxlength": limit, "rows": 3}},
         **kwargs,
     )
+
+
+IN_BENGALI = _l("Shown on pages in Bengali; without it they show the English.")
 
 
 class CongressForm(FlaskForm):
     title = short_text(
         _l("Title"), _l("Enter the title of the congress"), 200, description=_l("For example: Spring 2027 Congress")
     )
+    title_bn = short_text(_l("Title in Bengali (optional)"), None, 200, description=IN_BENGALI)
     slug = StringField(
         _l("Web address"),
         description=_l("Lower-case letters, numbers and hyphens, like spring-2027. It cannot be changed later."),
@@ -185,6 +187,8 @@ class CongressForm(FlaskForm):
         2000,
         description=_l("Step-free access, lifts, accessible toilets, hearing loop, quiet room, how to get there"),
     )
+    venue_bn = long_text(_l("Venue in Bengali (optional)"), None, 500, description=IN_BENGALI)
+    venue_access_bn = long_text(_l("Getting in, in Bengali (optional)"), None, 2000, description=IN_BENGALI)
     capacity = PlacesField(_l("How many places"), _l("Enter how many places there are"))
     opens = DayField(
         _l("Registration opens on"),
@@ -201,6 +205,7 @@ class CongressForm(FlaskForm):
 
 class WorkshopForm(FlaskForm):
     title = short_text(_l("Title of the workshop"), _l("Enter the title of the workshop"), 200)
+    title_bn = short_text(_l("The workshop's title in Bengali (optional)"), None, 200, description=IN_BENGALI)
     call_to_action = SelectField(_l("Call to action"), widget=GovSelect())
     starts = ClockField(
         _l("Start time of its time slot"),

@@ -61,6 +61,9 @@ def create():
                 capacity=form.capacity.number,
                 opens_on=form.opens.data,
                 closes_on=form.closes.data,
+                title_bn=form.title_bn.data or "",
+                venue_bn=form.venue_bn.data or "",
+                venue_access_bn=form.venue_access_bn.data or "",
             )
         except DomainError as error:
             _refused(form, error)
@@ -99,6 +102,7 @@ def add_workshop(slug: str):
                 congress,
                 current_user,
                 title=form.title.data,
+                title_bn=form.title_bn.data or "",
                 priority=calls.get(int(chosen)) if chosen else None,
                 starts=form.starts.clock,
                 capacity=form.capacity.number,

@@ -23,7 +23,7 @@ from engage.accounts.models import BOARD_ROLES, User
 from engage.accounts.policy import board_people
 from engage.extensions import db
 from engage.i18n import gettext as _
-from engage.i18n import language, ngettext
+from engage.i18n import language, ngettext, own_language
 from engage.partnership import services as partnership
 from engage.partnership.models import Board, Ward
 from engage.proposals import statuses
@@ -399,14 +399,14 @@ class Line(NamedTuple):
     overdue: str  # "Overdue", or "" for a proposal still within the board's target
     supports: int
     assignee: str
-    select: str  # the checkbox's label for screen readers
+    select: Markup  # the checkbox's label for screen readers
 
 
 def lines(shown: list[Row], link: Callable[[str], str]) -> list[Line]:
     """The table's rows, each word translated once a page (not once a row); `link` gives a reference's address,
     asked once: the others differ from it only by their reference."""
     prefix = link(shown[0].reference).removesuffix(shown[0].reference) if shown else ""
-    select, call, borough = _("Select %(reference)s"), _("Call to action %(number)s"), _("The whole borough")
+    select, call, borough = Markup(_("Select %(reference)s")), _("Call to action %(number)s"), _("The whole borough")
     overdue, nobody = _("Overdue"), _("Nobody")
     in_force = language()
     days = {n: _working_days(in_force, n) for n in {row.waited for row in shown}}
@@ -422,7 +422,7 @@ def lines(shown: list[Row], link: Callable[[str], str]) -> list[Line]:
             overdue if row.overdue else "",
             row.supports,
             row.assignee or nobody,
-            select % {"reference": row.reference},
+            select % {"reference": own_language(row.reference)},  # marked English on a Bengali page
         )
         for row in shown
     ]

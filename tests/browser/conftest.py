@@ -326,3 +326,35 @@ def english_left():
         return left
 
     return find
+
+
+# On a page in Bengali: the texts with Latin letters in them outside any element marked English, and the texts with
+# Latin digits and with Bengali ones. Allowed unmarked: a file format's name in an interface text ("(CSV)").
+READ_ALOUD = r"""() => {
+  const unmarked = [], latin = [], bengali = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement, text = node.textContent.trim();
+    if (!el || !text || el.closest('script, style, template, noscript')) continue;
+    const marked = el.closest('[lang]');
+    if (/[A-Za-z]/.test(text.replace('(CSV)', '')) && !(marked && marked.lang.startsWith('en'))) unmarked.push(text);
+    if (/[0-9]/.test(text)) latin.push(text);
+    if (/[\u09E6-\u09EF]/.test(text)) bengali.push(text);
+  }
+  return {unmarked, bengali: latin.length ? bengali : []};
+}"""
+
+
+@pytest.fixture
+def misread():
+    """What a screen reader would read in the wrong voice on a page in Bengali (English not marked as English,
+    WCAG 3.1.2), and numbers written in Bengali digits on a page that writes others in Latin ones."""
+
+    def find(page) -> list[str]:
+        found = page.evaluate(READ_ALOUD)
+        problems = [f"{page.url}: English not marked English: {found['unmarked']}"] if found["unmarked"] else []
+        if found["bengali"]:
+            problems.append(f"{page.url}: Bengali digits beside Latin ones in {found['bengali']}")
+        return problems
+
+    return find
