@@ -47,7 +47,7 @@ run: install assets translations
 		-- $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install assets translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check engage worker tests bench
