@@ -215,7 +215,7 @@ def _security_headers(app: Flask) -> None:
     def headers(response):
         response.headers["Content-Security-Policy"] = policy.format(getattr(g, "csp_nonce", ""))
         response.headers.extend(fixed)
-        if request.endpoint and request.endpoint != "static":
+        if request.endpoint != "static":
             # A page's menu depends on who is signed in: a cache may never give one person's page to another.
             response.vary.add("Cookie")
             if _private():

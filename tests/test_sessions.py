@@ -93,6 +93,8 @@ def test_no_page_a_signed_in_person_gets_is_stored_by_a_browser_or_proxy(app, li
             assert "no-store" in response.headers.get("Cache-Control", ""), (email, address, response.status_code)
             if response.status_code == 200:
                 shown.add(endpoint)
+        # A page that does not exist, seen signed in, shows the person's menu too.
+        assert person.get("/no-such-page").headers.get("Cache-Control") == "no-store"
         if email == "admin@example.org":
             for page in (
                 "workspace.queue_page",
