@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from engage import query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import claimable_email, represented
 from engage.congress import services as congresses
@@ -115,7 +116,7 @@ def register(slug: str, page: str):
         answers.update({name: values for name in questions if (values := request.form.getlist(name))})
         session["sign_up"] = {"slug": slug, "answers": answers}
         after = pages.index(page) + 1
-        if request.args.get("return") == "check" or after == len(pages):
+        if query_string.choice(request.args, "return", ("check",)) == "check" or after == len(pages):
             return redirect(url_for("congress.check", slug=slug))
         return redirect(url_for("congress.register", slug=slug, page=pages[after]))
     if page == "workshops":
