@@ -92,6 +92,26 @@ def _sign_up_form(congress, answers: dict, page: str | None = None):
     return form, organisations
 
 
+def _organisation(form, organisations: list):
+    partner = form.attending_as.data == "partner"
+    return next((o for o in organisations if partner and o.slug == form.organisation.data), None)
+
+
+def _organisation_allowed(form, organisations: list, page: str) -> bool:
+    """On the about-you page, Register's rule of who comes from which organisation (congresses.check_organisation),
+    told on the page that asks it."""
+    if page != "about-you":
+        return True
+    organisation = _organisation(form, organisations)
+    person = current_user if current_user.is_authenticated else None
+    try:
+        congresses.check_organisation(person, form.attending_as.data, organisation.id if organisation else None)
+    except DomainError as error:
+        show_error(form, error)
+        return False
+    return True
+
+
 def _open(slug: str):
     congress = _shown(congresses.programme(slug))
     return congress, congresses.is_open(congress)
@@ -106,12 +126,12 @@ def register(slug: str, page: str):
     if not is_open:
         return render_template("congress/closed.html", congress=congress)
     answers = _kept(slug)
-    form, _organisations = _sign_up_form(congress, answers, page if request.method == "POST" else None)
+    form, organisations = _sign_up_form(congress, answers, page if request.method == "POST" else None)
     pages = sign_up_pages(form)
     if page not in pages:
         abort(404)  # the workshops of a congress without any
     questions = page_questions(form, page)
-    if request.method == "POST" and page_answered(form, page):
+    if request.method == "POST" and page_answered(form, page) and _organisation_allowed(form, organisations, page):
         answers = {name: values for name, values in answers.items() if not asks(page, name)}
         answers.update({name: values for name in questions if (values := request.form.getlist(name))})
         session["sign_up"] = {"slug": slug, "answers": answers}
@@ -148,8 +168,7 @@ def check(slug: str):
     guest = not current_user.is_authenticated
     confirmed = not guest and claimable_email(current_user)
     if form.validate_on_submit():
-        partner = form.attending_as.data == "partner"
-        organisation = next((o for o in organisations if partner and o.slug == form.organisation.data), None)
+        organisation = _organisation(form, organisations)
         answers = {
             "workshop_ids": workshop_choices(form),
             "attending_as": form.attending_as.data,
