@@ -106,6 +106,18 @@ class Browser:
         return self.client.post(url, data=payload, **kwargs)
 
 
+def sign_up(browser, congress: str, answers: dict):
+    """Walks a congress's sign-up the way a person does, from its first page (`congress`, as "/congress/<slug>") to
+    Register on its check page, giving every page the `answers` (each takes its own questions'): the response of the
+    first page that refuses them, or of Register."""
+    page = f"{congress}/register"
+    while True:
+        response = browser.submit(page, answers)
+        if response.status_code != 302 or page.endswith("/register/check"):
+            return response
+        page = response.headers["Location"]
+
+
 class QueryCounter:
     """Counts the SQL statements an engine runs while it is active."""
 

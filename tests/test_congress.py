@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from support import DATABASE_URL, need
+from support import DATABASE_URL, Browser, need, sign_up
 from werkzeug.serving import make_server
 
 from engage.accounts import services as accounts
@@ -211,8 +211,8 @@ def test_registering_through_the_pages_and_cancelling_by_the_emailed_link(app, n
     for email in ("amina@example.org", "kwame@example.org"):
         browser = new_browser()
         browser.submit("/account/sign-in", {"email": email, "password": "a long password"})
-        response = browser.submit(
-            "/congress/spring-2027/register", {"attending_as": "resident", "interpreter": "bengali", "access": ["bsl"]}
+        response = sign_up(
+            browser, "/congress/spring-2027", {"attending_as": "resident", "interpreter": "bengali", "access": ["bsl"]}
         )
         assert response.status_code == 302
         pages[email] = browser.get(response.headers["Location"]).get_data(as_text=True)
@@ -252,14 +252,13 @@ def test_a_forged_answer_no_option_offered_is_refused_with_the_answers_kept(app,
         {"access": ["step_free", "teleport"]},
         {"attending_as": "<script>"},
     ):
-        response = browser.submit("/congress/spring-2027/register", {**good, **forged})
+        response = sign_up(browser, "/congress/spring-2027", {**good, **forged})
         page = response.get_data(as_text=True)
         assert response.status_code == 200, forged
         assert "There is a problem" in page and "the options given" in page, forged
-        assert "&lt;b&gt;halal&lt;/b&gt;" in page  # what was typed is kept, escaped
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
-    assert browser.submit("/congress/spring-2027/register", good).status_code == 302
+    assert sign_up(browser, "/congress/spring-2027", good).status_code == 302
 
 
 def amina_signed_in(app, new_browser, **congress):
@@ -286,7 +285,7 @@ def test_the_sign_up_page_shows_a_change_to_the_programme_or_a_full_workshop_at_
         make_congress(workshop_capacity=1)
         db.session.commit()
     page = app.test_client().get
-    first = page("/congress/spring-2027/register").get_data(as_text=True)
+    first = page("/congress/spring-2027/register/workshops").get_data(as_text=True)
     assert "Safer streets" in first and "full: waiting list" not in first
     with app.app_context():
         congress = congresses.by_slug("spring-2027")
@@ -296,10 +295,10 @@ def test_the_sign_up_page_shows_a_change_to_the_programme_or_a_full_workshop_at_
         congresses.register(congress, **person(1), workshop_ids=[congress.workshops[1].id])
         db.session.flush()
         with ThreadPoolExecutor(1) as elsewhere:  # another request, in its own transaction, reads it as it was
-            before = elsewhere.submit(page, "/congress/spring-2027/register").result().get_data(as_text=True)
+            before = elsewhere.submit(page, "/congress/spring-2027/register/workshops").result().get_data(as_text=True)
         assert "Safer streets" in before and "Clean air" not in before
         db.session.commit()
-    changed = page("/congress/spring-2027/register").get_data(as_text=True)
+    changed = page("/congress/spring-2027/register/workshops").get_data(as_text=True)
     assert "Spring 2027 People&#39;s Congress" in changed
     assert "Safer streets and parks" in changed and "Clean air" in changed
     assert "Good work (full: waiting list)" in changed and "Safer streets and parks (full" not in changed
@@ -307,36 +306,38 @@ def test_the_sign_up_page_shows_a_change_to_the_programme_or_a_full_workshop_at_
         congress = congresses.by_slug("spring-2027")
         congress.closes_at = utcnow()
         db.session.commit()
-    assert "Registration is not open" in page("/congress/spring-2027/register").get_data(as_text=True)
+    assert "Registration is not open" in page("/congress/spring-2027/register/workshops").get_data(as_text=True)
 
 
 # Real concurrency: many people at once against a served app -----------------------------------------------
 
 
-def session_cookie(app, user) -> str:
-    """A signed-in session cookie minted the way sign-in mints it (the rate limit would stop 500 real sign-ins)."""
+def session_cookie(app, user, answers: dict | None = None) -> str:
+    """A signed-in session cookie minted the way sign-in mints it (the rate limit would stop 500 real sign-ins),
+    holding the sign-up's answers as its pages keep them: what is left is Register on its check page."""
     from flask import session
     from flask_login import login_user
 
     with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "load"}):
         accounts.start_session(user)
         login_user(user)
+        answers = {"attending_as": "resident", "interpreter": "none", **(answers or {})}
+        session["sign_up"] = {"slug": "spring-2027", "answers": {name: [value] for name, value in answers.items()}}
         return app.session_interface.get_signing_serializer(app).dumps(dict(session))
 
 
-def post_registration(port: int, cookie: str, answers: dict | None = None) -> int:
+def post_registration(port: int, cookie: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": f"session={cookie}", "User-Agent": "load"}
-    connection.request("GET", "/congress/spring-2027/register", headers=headers)
+    connection.request("GET", "/congress/spring-2027/register/check", headers=headers)
     response = connection.getresponse()
     page = response.read().decode()
     cookie = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or f"session={cookie}").group(1)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urlencode({"csrf_token": token, "attending_as": "resident", "interpreter": "none", **(answers or {})})
     connection.request(
         "POST",
-        "/congress/spring-2027/register",
-        body=body,
+        "/congress/spring-2027/register/check",
+        body=urlencode({"csrf_token": token}),
         headers={
             "Cookie": f"session={cookie}",
             "User-Agent": "load",
@@ -349,20 +350,21 @@ def post_registration(port: int, cookie: str, answers: dict | None = None) -> in
 
 
 def register_at_once(app, people: int, answers: dict | None = None) -> list[int]:
-    """`people` signed-in people post the register form at once (50 at a time) to a served app: their statuses."""
+    """`people` signed-in people, their answers given, press Register at once (50 at a time) on a served app: their
+    statuses."""
     with app.app_context():
         users = [
             accounts.register(f"Person {n}", f"load{n}@example.org", "x" * 12, ["lives"], "en", True)
             for n in range(people)
         ]
         db.session.commit()
-        cookies = [session_cookie(app, user) for user in users]
+        cookies = [session_cookie(app, user, answers) for user in users]
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with ThreadPoolExecutor(max_workers=50) as pool:
-            return list(pool.map(lambda c: post_registration(server.server_port, c, answers), cookies))
+            return list(pool.map(lambda c: post_registration(server.server_port, c), cookies))
     finally:
         server.shutdown()
 
@@ -582,53 +584,113 @@ def test_someone_without_an_account_holds_a_place_only_after_confirming_by_email
     with app.app_context():
         make_congress(capacity=1)
         db.session.commit()
-    guest = app.test_client()
+    guest = Browser(app.test_client())
     form = {"name": "Rokeya Khatun", "email": "rokeya@example.org", "attending_as": "resident", "interpreter": "none"}
-    token = re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"',
-        guest.get("/congress/spring-2027/register").get_data(as_text=True),
-    ).group(1)
-    response = guest.post("/congress/spring-2027/register", data={**form, "csrf_token": token})
+    response = sign_up(guest, "/congress/spring-2027", form)
     assert response.headers["Location"] == "/congress/spring-2027/register/check-your-email"
     with app.app_context():
         assert db.session.scalar(db.select(Registration.status)) == "unconfirmed"
         assert db.session.scalar(db.select(Congress.confirmed)) == 0  # nothing held yet
     [message] = deliver()
     link = re.search(r"http://engage\.test(/congress/registration/\S+)", message.get_body(("plain",)).get_content())
-    page = guest.get(link.group(1)).get_data(as_text=True)
-    assert "Confirm my registration" in page
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    guest.post(f"{link.group(1)}/confirm", data={"csrf_token": token})
+    assert "Confirm my registration" in guest.get(link.group(1)).get_data(as_text=True)
+    guest.submit(f"{link.group(1)}/confirm", {}, page=link.group(1))
     assert "You have a place" in guest.get(link.group(1)).get_data(as_text=True)
-    again = guest.post("/congress/spring-2027/register", data={**form, "csrf_token": token})
+    again = sign_up(guest, "/congress/spring-2027", form)
     assert again.headers["Location"] == "/congress/spring-2027/register/check-your-email"  # the same answer
     assert deliver()[-1]["Subject"] == "Your registration for the Spring 2027 Partnership Congress"
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1
 
 
-def test_the_guest_sign_up_asks_who_you_are_before_what_you_need(app):
+def test_the_guest_sign_up_asks_who_you_are_first_then_a_page_for_each_part_then_checks(app):
     with app.app_context():
         make_congress(capacity=5)
         db.session.commit()
-    page = app.test_client().get("/congress/spring-2027/register").get_data(as_text=True)
-    order = [page.index(f'name="{name}"') for name in ("name", "email", "attending_as", "slot_1", "access", "dietary")]
-    assert order == sorted(order)
-    headings = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', page)
+    guest = Browser(app.test_client())
+    first = guest.get("/congress/spring-2027/register").get_data(as_text=True)
+    order = [first.index(f'name="{name}"') for name in ("name", "email", "attending_as")]
+    assert order == sorted(order) and 'name="slot_1"' not in first and 'name="access"' not in first
+    answers = {"name": "Rokeya Khatun", "email": "rokeya@example.org", "attending_as": "resident", "dietary": "Halal"}
+    page, headings = "/congress/spring-2027/register", []
+    while not page.endswith("/check"):
+        headings += re.findall(r'<h1 class="govuk-heading-l">([^<]+)</h1>', guest.get(page).get_data(as_text=True))
+        page = guest.submit(page, {**answers, "interpreter": "none"}).headers["Location"]
     assert headings == ["About you", "Workshops", "What you need on the day", "Staying in touch"]
+    check = guest.get(page).get_data(as_text=True)
+    assert "Check your answers" in check and "Rokeya Khatun" in check and "Halal" in check
+    assert 'href="/congress/spring-2027/register/needs?return=check"' in check
+    with app.app_context():  # nothing is stored before Register
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_the_sign_up_keeps_what_was_typed_going_back_and_changing_from_the_check_page(app, new_browser):
+    browser = amina_signed_in(app, new_browser, capacity=5)
+    register = "/congress/spring-2027/register"
+    with app.app_context():
+        safer = str(db.session.scalar(db.select(Workshop.id).filter_by(title="Safer streets")))
+    browser.submit(register, {"attending_as": "other"})
+    browser.submit(f"{register}/workshops", {"slot_1": safer})
+    needs = browser.get(f"{register}/needs").get_data(as_text=True)
+    assert f'href="{register}/workshops" class="govuk-back-link"' in needs
+    assert re.search(f'value="{safer}"[^>]*checked', browser.get(f"{register}/workshops").get_data(as_text=True))
+    assert re.search('value="other"[^>]*checked', browser.get(register).get_data(as_text=True))
+    browser.submit(f"{register}/needs", {"interpreter": "none", "dietary": "Vegan", "access": ["bsl"]})
+    assert browser.submit(f"{register}/staying-in-touch", {"consent": "y"}).headers["Location"] == f"{register}/check"
+    changed = browser.submit(f"{register}/needs?return=check", {"interpreter": "sylheti", "dietary": "Halal"})
+    assert changed.headers["Location"] == f"{register}/check"  # straight back to the check page
+    check = browser.get(f"{register}/check").get_data(as_text=True)
+    assert "Sylheti" in check and "Halal" in check and "Safer streets" in check
+    assert "Vegan" not in check and "A British Sign Language interpreter" not in check  # unticked is unticked
+    assert browser.submit(f"{register}/check", {}).status_code == 302
+    with app.app_context():
+        registration = db.session.scalar(db.select(Registration))
+        assert registration.attending_as == "other" and registration.consent_to_contact
+        assert registration.needs["interpreter"] == "sylheti" and registration.needs["access"] == []
+        assert [place.workshop_id for place in registration.places] == [int(safer)]
+
+
+@pytest.mark.parametrize(
+    ("page", "answers", "kept", "error"),
+    [
+        ("", {"name": "Rokeya Khatun", "email": "not an address"}, 'value="Rokeya Khatun"', "email address"),
+        ("/workshops", {"slot_1": "999999", "slot_2": "x"}, 'name="slot_1"', "the options given"),
+        ("/needs", {"interpreter": "other", "dietary": "Vegan"}, 'value="Vegan"', "Say which language"),
+        ("/staying-in-touch", {"priorities": ["99"], "consent": "y"}, "checked", "the options given"),
+    ],
+)
+def test_each_sign_up_page_refuses_its_own_bad_answers_keeping_what_was_typed(app, page, answers, kept, error):
+    with app.app_context():
+        make_congress(capacity=5)
+        db.session.commit()
+    guest = Browser(app.test_client())
+    response = guest.submit(f"/congress/spring-2027/register{page}", answers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in html and error in html
+    assert kept in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_the_check_page_sends_back_to_a_page_not_yet_answered(app):
+    with app.app_context():
+        make_congress(capacity=5)
+        db.session.commit()
+    guest = app.test_client()
+    assert guest.get("/congress/spring-2027/register/check").headers["Location"] == "/congress/spring-2027/register"
 
 
 def test_another_language_for_an_interpreter_says_which_and_is_required_when_chosen(app, new_browser):
     browser = amina_signed_in(app, new_browser, capacity=5)
-    form_page = browser.get("/congress/spring-2027/register").get_data(as_text=True)
+    form_page = browser.get("/congress/spring-2027/register/needs").get_data(as_text=True)
     # The box follows the interpreter question.
     assert form_page.index('value="other"') < form_page.index('name="interpreter_other"') < form_page.index('"dietary"')
     answers = {"attending_as": "resident", "interpreter": "other", "dietary": "Vegan"}
-    missing = browser.submit("/congress/spring-2027/register", answers)
+    missing = sign_up(browser, "/congress/spring-2027", answers)
     html = missing.get_data(as_text=True)
     assert missing.status_code == 200 and "Say which language you would like an interpreter for" in html
     assert 'value="Vegan"' in html  # what was typed is kept
-    done = browser.submit("/congress/spring-2027/register", {**answers, "interpreter_other": "Tigrinya"})
+    done = sign_up(browser, "/congress/spring-2027", {**answers, "interpreter_other": "Tigrinya"})
     assert done.status_code == 302
     with app.app_context():
         needs = db.session.scalar(db.select(Registration.needs))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from support import sign_up
 from test_congress import make_congress
 
 from engage.accounts import services as accounts
@@ -19,7 +20,7 @@ from engage.proposals import services as proposals
 from engage.time import utcnow
 
 RESIDENT = "resident@example.org"
-REGISTER = "/congress/spring-2027/register"
+CONGRESS = "/congress/spring-2027"
 ANSWERS = {"attending_as": "resident", "interpreter": "none"}
 
 
@@ -73,7 +74,7 @@ def test_the_account_page_lists_the_persons_proposals_drafts_and_registrations(a
     [sent] = write(app, ["Free swimming for carers"])
     [draft] = write(app, ["Benches by the canal"], submitted=False)
     congress(app)
-    assert resident.submit(REGISTER, ANSWERS).status_code == 302
+    assert sign_up(resident, CONGRESS, ANSWERS).status_code == 302
     page = text(resident.get("/account/"))
     assert "Free swimming for carers" in page and f"/proposals/{sent}" in page and "Submitted" in page
     assert "Benches by the canal" in page and f"/proposals/drafts/{draft}/check" in page
@@ -85,8 +86,8 @@ def test_the_account_page_lists_the_persons_proposals_drafts_and_registrations(a
 
 def test_registering_again_leads_to_the_registration(app, resident, new_browser, deliver):
     congress(app)
-    assert resident.submit(REGISTER, ANSWERS).status_code == 302
-    again = resident.submit(REGISTER, ANSWERS)
+    assert sign_up(resident, CONGRESS, ANSWERS).status_code == 302
+    again = sign_up(resident, CONGRESS, ANSWERS)
     assert again.status_code == 302 and again.headers["Location"] == registration_page(app)
     assert "You are already registered for this congress." in text(resident.get(again.headers["Location"]))
     # Registered without an account first, then signed in: the link goes by email, to the address.
@@ -96,7 +97,7 @@ def test_registering_again_leads_to_the_registration(app, resident, new_browser,
     before = len(deliver())
     partner = new_browser()
     partner.submit("/account/sign-in", {"email": "partner@example.org", "password": DEMO_PASSWORD})
-    told = partner.submit(REGISTER, ANSWERS, follow_redirects=True)
+    told = partner.get(sign_up(partner, CONGRESS, ANSWERS).headers["Location"])
     assert "We have emailed you the link to your registration." in text(told)
     [message] = deliver()[before:]
     assert message["To"] == "partner@example.org"
@@ -106,7 +107,7 @@ def test_registering_again_leads_to_the_registration(app, resident, new_browser,
 def test_a_registration_changes_its_workshops_and_needs_as_places_allow(app, resident, new_browser):
     workshops = congress(app, workshop_capacity=1)
     safer, good, children = (str(workshops[t]) for t in ("Safer streets", "Good work", "Children first"))
-    assert resident.submit(REGISTER, {**ANSWERS, "slot_1": safer, "dietary": "Halal"}).status_code == 302
+    assert sign_up(resident, CONGRESS, {**ANSWERS, "slot_1": safer, "dietary": "Halal"}).status_code == 302
     with app.app_context():  # someone else waits for Safer streets, and has Children first
         waiting = congresses.register(
             congresses.by_slug("spring-2027"),
@@ -145,7 +146,7 @@ def test_a_registration_changes_its_workshops_and_needs_as_places_allow(app, res
 
 def test_cancelling_a_registration_asks_first(app, resident):
     congress(app)
-    resident.submit(REGISTER, ANSWERS)
+    sign_up(resident, CONGRESS, ANSWERS)
     page = registration_page(app)
     asked = text(resident.get(f"{page}/cancel"))
     assert "Yes, cancel my registration" in asked and "No, keep my registration" in asked

@@ -4,12 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from support import QueryCounter
-from test_own_things import ANSWERS, REGISTER, RESIDENT, congress, write
+from support import QueryCounter, sign_up
+from test_own_things import ANSWERS, CONGRESS, RESIDENT, congress, write
 
 from engage.accounts import services as accounts
 from engage.cli import DEMO_PASSWORD
 from engage.congress import services as congresses
+from engage.congress.models import Workshop
 from engage.extensions import db
 from engage.notices import services as notices
 from engage.time import utcnow
@@ -225,7 +226,7 @@ def test_the_account_page_costs_the_same_queries_with_few_or_many_things(app, re
     congress(app, capacity=50)
     write(app, ["One"])
     write(app, ["Draft one"], submitted=False)
-    resident.submit(REGISTER, ANSWERS)
+    sign_up(resident, CONGRESS, ANSWERS)
     few = queries(app, resident.client, "/account/")
     write(app, [f"Idea {n}" for n in range(15)])
     write(app, [f"Draft {n}" for n in range(15)], submitted=False)
@@ -247,3 +248,25 @@ def test_the_account_page_costs_the_same_queries_with_few_or_many_things(app, re
             congresses.register(other, name="Rahima Begum", email=RESIDENT, user=user)
         db.session.commit()
     assert queries(app, resident.client, "/account/") == few
+
+
+def test_each_sign_up_page_costs_the_same_queries_with_few_or_many_workshops(app, resident):
+    """The congress's programme, its full workshops and the partnership's structure: a query each, however many.
+    Counted on a second visit: the first after a change reads the programme again (congresses.programme)."""
+    congress(app, capacity=50)
+    pages = [f"{CONGRESS}/register{page}" for page in ("", "/workshops", "/needs", "/staying-in-touch", "/check")]
+    for page in pages[:-1]:
+        resident.submit(page, ANSWERS)
+
+    def counted() -> list[int]:
+        [resident.get(page) for page in pages]
+        return [queries(app, resident.client, page) for page in pages]
+
+    few = counted()
+    with app.app_context():
+        programme = congresses.by_slug("spring-2027")
+        for number in range(12):
+            starts_at = programme.starts_at + timedelta(hours=number)
+            programme.workshops.append(Workshop(title=f"Workshop {number}", starts_at=starts_at, capacity=5))
+        db.session.commit()
+    assert counted() == few

@@ -108,6 +108,7 @@ def _values(app) -> dict:
             ).first(),
             "proposal_id": draft.id,
             "step": "title",
+            "page": "needs",
             "decision": "decline",
             "meeting_id": db.session.scalars(db.select(Meeting.id).where(Meeting.board.has(slug=HEALTH))).first(),
             "year": item.programme.year,

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from support import sign_up
 from test_accounts import link_in, register, sign_in
 from test_congress import make_congress
 from test_moderation import ASSISTED
@@ -49,7 +50,7 @@ def registered_as_guest(app, new_browser, deliver) -> None:
     """The victim registers for the congress without an account and confirms by the emailed link."""
     guest = new_browser()
     answers = {"name": "Rokeya Khatun", "email": VICTIM, "attending_as": "resident", "interpreter": "none"}
-    assert guest.submit(f"{CONGRESS}/register", answers).status_code == 302
+    assert sign_up(guest, CONGRESS, answers).status_code == 302
     [message] = [m for m in deliver() if m["To"] == VICTIM]
     link = link_in(message)
     guest.submit(f"{link}/confirm", {}, page=link)
@@ -77,7 +78,7 @@ def test_an_unconfirmed_account_registering_for_a_congress_holds_nothing_until_t
     person, _ = impostor(new_browser, deliver)
     form = person.get(f"{CONGRESS}/register").get_data(as_text=True)
     assert "You have not confirmed your email address yet, so we will email you a link" in form
-    response = person.submit(f"{CONGRESS}/register", {"attending_as": "resident", "interpreter": "none"})
+    response = sign_up(person, CONGRESS, {"attending_as": "resident", "interpreter": "none"})
     assert response.headers["Location"] == f"{CONGRESS}/register/check-your-email"
     with app.app_context():
         registration = db.session.scalar(db.select(Registration))
@@ -86,7 +87,7 @@ def test_an_unconfirmed_account_registering_for_a_congress_holds_nothing_until_t
     # The link goes to the mailbox, not to the page.
     assert [m["To"] for m in deliver() if m["Subject"].startswith("Your registration for")] == [VICTIM]
     # Registering again tells the page nothing either way: the mailbox is sent its registration's link again.
-    again = person.submit(f"{CONGRESS}/register", {"attending_as": "resident", "interpreter": "none"})
+    again = sign_up(person, CONGRESS, {"attending_as": "resident", "interpreter": "none"})
     assert again.headers["Location"] == f"{CONGRESS}/register/check-your-email"
 
 

@@ -42,12 +42,23 @@ INTERPRETERS = [
 CHANGEABLE = ("access", "access_other", "interpreter", "interpreter_other", "dietary", "creche")
 
 
-def registration_form(programme, structure, language: str, guest: bool = False, change: bool = False) -> FlaskForm:
+# The sign-up's pages in order, each with its questions (those the form has; the workshops page, its time slots').
+SIGN_UP = {
+    "about-you": ("name", "email", "attending_as", "organisation"),
+    "workshops": (),
+    "needs": CHANGEABLE,
+    "staying-in-touch": ("priorities", "consent"),
+}
+
+
+def registration_form(
+    programme, structure, language: str, guest: bool = False, change: bool = False, **answers
+) -> FlaskForm:
     """The congress's questions; one workshop question per time slot of its programme; and, for someone without
     an account, their name and email address. To change a registration, its workshops and needs alone. The form's
     class is made once for each programme (a programme and a structure read again are other objects), language and
-    kind of person or change."""
-    return _registration_form_class(programme, structure, language, guest, change)()
+    kind of person or change. `answers` are FlaskForm's (formdata: the answers kept across the sign-up's pages)."""
+    return _registration_form_class(programme, structure, language, guest, change)(**answers)
 
 
 @lru_cache(maxsize=64)
@@ -169,6 +180,42 @@ def offer_organisations(form, organisations: list) -> None:
 
 def _slots(form) -> list:
     return [field for name, field in form._fields.items() if name.startswith("slot_")]
+
+
+def asks(page: str | None, name: str) -> bool:
+    """Whether a sign-up page asks the question named (whether the form has it or not)."""
+    return page is not None and (name in SIGN_UP[page] or (page == "workshops" and name.startswith("slot_")))
+
+
+def page_questions(form, page: str) -> list[str]:
+    """The names of the questions a sign-up page asks (none: the page is skipped)."""
+    if page == "workshops":
+        return [field.name for field in _slots(form)]
+    return [name for name in SIGN_UP[page] if name in form]
+
+
+def sign_up_pages(form) -> list[str]:
+    return [page for page in SIGN_UP if page_questions(form, page)]
+
+
+def page_answered(form, page: str) -> bool:
+    """Whether a page's questions (and the form's CSRF token) are answered well. Validating the whole form checks
+    the questions against each other; the errors of the other pages' questions, asked there, are not shown here."""
+    form.validate()
+    names = {*page_questions(form, page), "csrf_token"}
+    for field in form:
+        if field.name not in names:
+            field.errors = []
+    return not form.errors
+
+
+def unanswered(form) -> str | None:
+    """The first sign-up page whose answers are missing or wrong, if any; the form is left without errors."""
+    form.validate()
+    pages = [page for page in sign_up_pages(form) if any(form[name].errors for name in page_questions(form, page))]
+    for field in form:
+        field.errors = []
+    return pages[0] if pages else None
 
 
 def workshop_choices(form) -> list[int]:

@@ -1,18 +1,25 @@
 """The congress pages: what is coming, registering, and a registration's own page (reached by its signed link)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
+from engage import query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import claimable_email, represented
 from engage.congress import services as congresses
 from engage.congress.forms import (
     CHANGEABLE,
+    asks,
     fill_in,
     needs_described,
     offer_organisations,
+    page_answered,
+    page_questions,
     registration_form,
     show_full,
+    sign_up_pages,
+    unanswered,
     workshop_choices,
 )
 from engage.errors import DomainError
@@ -63,22 +70,105 @@ def _needs(form) -> dict:
     return needs
 
 
-@bp.route("/<slug:slug>/register", methods=["GET", "POST"])
-def register(slug: str):
-    """Signed in with a confirmed address, the place is decided at once; without an account, or before the account
-    has confirmed its address (policy.claimable_email), once the person confirms by the emailed link."""
-    congress = _shown(congresses.programme(slug))
-    if not congresses.is_open(congress):
-        return render_template("congress/closed.html", congress=congress)
-    guest = not current_user.is_authenticated
-    confirmed = not guest and claimable_email(current_user)
+def _kept(slug: str) -> dict:
+    """The sign-up's answers given so far, kept in the session (only the answers: the cookie is small)."""
+    kept = session.get("sign_up")
+    return kept["answers"] if kept and kept["slug"] == slug else {}
+
+
+def _sign_up_form(congress, answers: dict, page: str | None = None):
+    """The sign-up form filled in with the kept answers and, from the request, the CSRF token and the answers to
+    the questions of the `page` posted; and the organisations the person may come from."""
+    kept = MultiDict([(name, value) for name, values in answers.items() for value in values if not asks(page, name)])
+    kept.setlist("csrf_token", request.form.getlist("csrf_token"))
+    for name in request.form:
+        if asks(page, name):
+            kept.setlist(name, request.form.getlist(name))
     known = partnership.structure()
-    form = registration_form(congress, known, language(), guest)
+    guest = not current_user.is_authenticated
+    form = registration_form(congress, known, language(), guest, formdata=kept)
     organisations = represented(current_user, known.organisations)
     offer_organisations(form, organisations)
+    return form, organisations
+
+
+def _organisation(form, organisations: list):
+    partner = form.attending_as.data == "partner"
+    return next((o for o in organisations if partner and o.slug == form.organisation.data), None)
+
+
+def _organisation_allowed(form, organisations: list, page: str) -> bool:
+    """On the about-you page, Register's rule of who comes from which organisation (congresses.check_organisation),
+    told on the page that asks it."""
+    if page != "about-you":
+        return True
+    organisation = _organisation(form, organisations)
+    person = current_user if current_user.is_authenticated else None
+    try:
+        congresses.check_organisation(person, form.attending_as.data, organisation.id if organisation else None)
+    except DomainError as error:
+        show_error(form, error)
+        return False
+    return True
+
+
+def _open(slug: str):
+    congress = _shown(congresses.programme(slug))
+    return congress, congresses.is_open(congress)
+
+
+@bp.route("/<slug:slug>/register", defaults={"page": "about-you"}, methods=["GET", "POST"])
+@bp.route("/<slug:slug>/register/<any(workshops, needs, 'staying-in-touch'):page>", methods=["GET", "POST"])
+def register(slug: str, page: str):
+    """A page of the sign-up. Its answers are kept in the session; nothing is stored before the check page's
+    Register (check)."""
+    congress, is_open = _open(slug)
+    if not is_open:
+        return render_template("congress/closed.html", congress=congress)
+    answers = _kept(slug)
+    form, organisations = _sign_up_form(congress, answers, page if request.method == "POST" else None)
+    pages = sign_up_pages(form)
+    if page not in pages:
+        abort(404)  # the workshops of a congress without any
+    questions = page_questions(form, page)
+    if request.method == "POST" and page_answered(form, page) and _organisation_allowed(form, organisations, page):
+        answers = {name: values for name, values in answers.items() if not asks(page, name)}
+        answers.update({name: values for name in questions if (values := request.form.getlist(name))})
+        session["sign_up"] = {"slug": slug, "answers": answers}
+        after = pages.index(page) + 1
+        if query_string.choice(request.args, "return", ("check",)) == "check" or after == len(pages):
+            return redirect(url_for("congress.check", slug=slug))
+        return redirect(url_for("congress.register", slug=slug, page=pages[after]))
+    if page == "workshops":
+        show_full(form, congresses.full_workshops(congress))
+    before = pages.index(page) - 1
+    return render_template(
+        "congress/register.html",
+        congress=congress,
+        form=form,
+        page=page,
+        questions=questions,
+        back=url_for("congress.register", slug=slug, page=pages[before]) if before >= 0 else None,
+        guest=not current_user.is_authenticated,
+        confirmed=current_user.is_authenticated and claimable_email(current_user),
+    )
+
+
+@bp.route("/<slug:slug>/register/check", methods=["GET", "POST"])
+def check(slug: str):
+    """The answers of every page, each with a link to change it; Register signs up with them. Signed in with a
+    confirmed address, the place is decided at once; without an account, or before the account has confirmed its
+    address (policy.claimable_email), once the person confirms by the emailed link."""
+    congress, is_open = _open(slug)
+    if not is_open:
+        return render_template("congress/closed.html", congress=congress)
+    form, organisations = _sign_up_form(congress, _kept(slug))
+    if missing := unanswered(form):  # the page not yet answered, or a link followed to here
+        return redirect(url_for("congress.register", slug=slug, page=missing))
+    guest = not current_user.is_authenticated
+    confirmed = not guest and claimable_email(current_user)
     if form.validate_on_submit():
-        partner = form.attending_as.data == "partner"
-        organisation = next((o for o in organisations if partner and o.slug == form.organisation.data), None)
+        organisation = _organisation(form, organisations)
         answers = {
             "workshop_ids": workshop_choices(form),
             "attending_as": form.attending_as.data,
@@ -104,9 +194,15 @@ def register(slug: str):
         else:
             page = congresses.manage_path(registration) if confirmed else url_for("congress.check_email", slug=slug)
             db.session.commit()  # after it, reading the registration's id would cost a query
+            session.pop("sign_up", None)
             return redirect(page)
     show_full(form, congresses.full_workshops(congress))
-    return render_template("congress/register.html", congress=congress, form=form, guest=guest, confirmed=confirmed)
+    return render_template(
+        "congress/check.html",
+        congress=congress,
+        form=form,
+        pages={page: page_questions(form, page) for page in sign_up_pages(form)},
+    )
 
 
 def _already_registered(congress):

@@ -393,7 +393,7 @@ def register(
     statements as can be: the less the lock's holder asks of the database, the sooner the next person's turn.
     Someone the secretariat registers with a phone number or postal address and no email address is written one
     statement at a time (they are few): their notice, if any, is a letter (notices.queue_to)."""
-    _check_organisation(user, attending_as, organisation_id)
+    check_organisation(user, attending_as, organisation_id)
     chosen = _chosen(congress, workshop_ids)
     locked, took = _lock_and_count(congress.id)
     if not is_open(locked) and actor is None:
@@ -549,7 +549,7 @@ def _decide(congress: Congress, registration: Registration) -> None:
     _tell(registration, f"registration_{registration.status}")
 
 
-def _check_organisation(person: Person | None, attending_as: str, organisation_id: int | None) -> None:
+def check_organisation(person: Person | None, attending_as: str, organisation_id: int | None) -> None:
     """Only a partner representative of an organisation comes as someone from it (policy.represents), and one who
     comes as a partner says which of theirs."""
     if organisation_id is not None and (person is None or not represents(person, organisation_id)):
@@ -571,7 +571,7 @@ def request_place(
     """Someone without an account, or whose account has not confirmed its address (`person`): nothing is held until
     they follow the emailed link to their registration's page and confirm there. An address already registered is
     sent its registration's link instead, so this page never tells anyone whether an address has registered."""
-    _check_organisation(person, answers.get("attending_as", "resident"), answers.get("organisation_id"))
+    check_organisation(person, answers.get("attending_as", "resident"), answers.get("organisation_id"))
     email = email.strip().lower()
     if not is_open(congress):
         raise DomainError(_l("Registration for this congress is not open."))

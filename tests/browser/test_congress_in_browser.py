@@ -78,13 +78,20 @@ def register_through_the_pages(page, visit, follow, sign_in_as, email, workshop=
     follow(page.get_by_role("link", name="Spring 2027 Partnership Congress"))
     expect(heading(page)).to_have_text("Spring 2027 Partnership Congress")
     follow(page.get_by_role("button", name="Register"))
-    expect(heading(page)).to_have_text("Register for the Spring 2027 Partnership Congress")
+    expect(heading(page)).to_have_text("About you")
     page.get_by_role("group", name="Are you coming as").get_by_label("A resident").check()
+    follow(page.get_by_role("button", name="Continue"))
+    expect(heading(page)).to_have_text("Workshops")
     if workshop:
         page.get_by_label(workshop, exact=True).check()
+    follow(page.get_by_role("button", name="Continue"))
     page.get_by_label("Step-free access").check()
     page.get_by_role("group", name="Would you like a spoken-language interpreter?").get_by_label("Bengali").check()
+    follow(page.get_by_role("button", name="Continue"))
     page.get_by_label("You may contact me about what comes out of the congress").check()
+    follow(page.get_by_role("button", name="Continue"))
+    expect(heading(page)).to_have_text("Check your answers")
+    expect(page.locator("main")).to_contain_text("Step-free access")
     follow(page.get_by_role("button", name="Register"))
 
 
@@ -152,6 +159,6 @@ def test_an_offer_whose_time_has_ended_says_so_and_cannot_be_accepted(phone_page
 def test_the_register_page_fits_a_phone(phone_page, visit, sign_in_as, residents, congress):
     sign_in_as(phone_page, residents["amina"], PASSWORD)
     visit(phone_page, "/congress/spring-2027/register")
-    expect(heading(phone_page)).to_have_text("Register for the Spring 2027 Partnership Congress")
+    expect(heading(phone_page)).to_have_text("About you")
     fits_the_width(phone_page)
-    expect(phone_page.get_by_role("button", name="Register")).to_be_visible()
+    expect(phone_page.get_by_role("button", name="Continue")).to_be_visible()

@@ -104,7 +104,8 @@ def test_a_residents_congress_registration_in_bengali_marks_what_is_english(
             congress, name=rahima.name, email=rahima.email, user=rahima, workshop_ids=[congress.workshops[0].id]
         )
         db.session.commit()
-        pages = [f"/congress/{congress.slug}/register", congresses.manage_path(mine)]
+        register = f"/congress/{congress.slug}/register"
+        pages = [register, f"{register}/workshops", f"{register}/needs", congresses.manage_path(mine)]
         db.session.remove()
     sign_in_as(page, demo["resident"])
     problems = read_aloud(page, pages, visit, misread)

@@ -111,40 +111,76 @@ def test_the_list_links_to_its_proposals_as_open_data_with_its_filters(
     fits_the_width(narrow_page)
 
 
-def test_a_guest_signs_up_who_they_are_first_and_names_another_language(
-    app, page, narrow_page, visit, follow, bengali, english_left
-):
+def test_a_guest_signs_up_page_by_page_who_they_are_first_going_back_and_changing_an_answer(app, page, visit, follow):
     with app.app_context():
         make_congress(capacity=5)
         db.session.commit()
         db.session.remove()
     visit(page, "/congress/spring-2027/register")
-    sections = page.locator("main h2.govuk-heading-m")
-    expect(sections).to_have_text(["About you", "Workshops", "What you need on the day", "Staying in touch"])
-    name, diet = page.get_by_label("Full name"), page.get_by_label("Dietary needs (optional)")
-    assert name.bounding_box()["y"] < diet.bounding_box()["y"]  # name and email before the needs
-    name.fill("Rokeya Khatun")
+    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+    expect(page.get_by_label("Dietary needs (optional)")).to_have_count(0)  # the needs come later
+    follow(page.get_by_role("button", name="Continue"))
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your full name")
+    page.get_by_label("Full name").fill("Rokeya Khatun")
     page.get_by_label("Email address").fill("rokeya@example.org")
     page.get_by_role("group", name="Are you coming as").get_by_label("A resident").check()
+    follow(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workshops")
+    follow(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("What you need on the day")
     which = page.get_by_label("Which other language?")
     page.get_by_label("Another language").check()
-    diet.fill("Vegan")
-    follow(page.get_by_role("button", name="Register"))
+    page.get_by_label("Dietary needs (optional)").fill("Vegan")
+    follow(page.get_by_role("button", name="Continue"))
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say which language you would like an interpreter for")
     expect(page.get_by_label("Dietary needs (optional)")).to_have_value("Vegan")
-    expect(page.get_by_label("Full name")).to_have_value("Rokeya Khatun")
     which.fill("Tigrinya")
+    follow(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staying in touch")
+    follow(page.get_by_role("link", name="Back"))  # what was typed is still there
+    expect(page.get_by_label("Which other language?")).to_have_value("Tigrinya")
+    follow(page.get_by_role("link", name="Back"))
+    follow(page.get_by_role("link", name="Back"))
+    expect(page.get_by_label("Full name")).to_have_value("Rokeya Khatun")
+    for _ in range(4):
+        follow(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.locator("main")).to_contain_text("Tigrinya")
+    follow(page.get_by_role("link", name="Change dietary needs (optional)"))
+    expect(page.get_by_label("Dietary needs (optional)")).to_have_value("Vegan")
+    page.get_by_label("Dietary needs (optional)").fill("Halal")
+    follow(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.locator("main")).to_contain_text("Halal")
     follow(page.get_by_role("button", name="Register"))
     expect(page).to_have_url(re.compile(r"/register/check-your-email$"))
 
-    visit(narrow_page, "/congress/spring-2027/register?lang=bn")
-    expect(narrow_page.locator("main h2.govuk-heading-m").first).to_have_text(bengali("About you"))
-    expect(narrow_page.get_by_label(bengali("Which other language?"))).to_be_visible()
-    fits_the_width(narrow_page)
+
+def test_the_whole_sign_up_in_bengali_at_320_pixels(app, narrow_page, visit, follow, bengali, english_left):
     with app.app_context():
+        make_congress(capacity=5)
+        db.session.commit()
         names = [o.name for o in partnership.organisations()] + [
             w.title for w in congresses.by_slug("spring-2027").workshops
         ]
         db.session.remove()
-    assert english_left(narrow_page, ("Spring 2027 Partnership Congress", "Town Hall", *names)) == []
+    data = ("Spring 2027 Partnership Congress", "Town Hall", "Rokeya Khatun", "rokeya@example.org", *names)
+    visit(narrow_page, "/congress/spring-2027/register?lang=bn")
+    headings = ["About you", "Workshops", "What you need on the day", "Staying in touch", "Check your answers"]
+    for number, title in enumerate(headings):
+        expect(narrow_page.get_by_role("heading", level=1)).to_have_text(bengali(title))
+        fits_the_width(narrow_page)
+        assert english_left(narrow_page, data) == [], title
+        if number == 0:
+            narrow_page.get_by_label(bengali("Full name")).fill("Rokeya Khatun")
+            narrow_page.get_by_label(bengali("Email address")).fill("rokeya@example.org")
+            coming_as = narrow_page.get_by_role("group", name=bengali("Are you coming as"))
+            coming_as.get_by_label(bengali("A resident")).tap()
+        if number == 2:
+            expect(narrow_page.get_by_label(bengali("Which other language?"))).to_be_visible()
+        if title != "Check your answers":
+            follow(narrow_page.get_by_role("button", name=bengali("Continue")))
+    follow(narrow_page.get_by_role("button", name=bengali("Register")))
+    expect(narrow_page).to_have_url(re.compile(r"/register/check-your-email$"))

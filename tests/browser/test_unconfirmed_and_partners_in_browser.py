@@ -48,6 +48,8 @@ def test_an_unconfirmed_account_on_a_phone_is_told_to_confirm_and_registers_by_t
     expect(page.get_by_label("Which partner organisation? (if you are coming from one)")).to_have_count(0)
     fits_the_width(page)
     page.get_by_role("group", name="Are you coming as").get_by_label("A resident").tap()
+    while page.get_by_role("button", name="Continue").count():  # about you, the workshops if any, needs, in touch
+        follow(page.get_by_role("button", name="Continue"))
     follow(page.get_by_role("button", name="Register"))
     expect(page).to_have_url(re.compile(f"{congress}/register/check-your-email$"))
 
@@ -63,13 +65,18 @@ def test_a_partner_representative_comes_as_from_their_own_organisation(page, vis
     coming_as.get_by_label("Someone from a partner organisation").check()
     organisation = page.get_by_label("Which partner organisation? (if you are coming from one)")
     expect(organisation.locator("option")).to_have_text(["None", "Tower Hamlets Council for Voluntary Service (THCVS)"])
-    page.get_by_label("Dietary needs (optional)").fill("Halal")
-    follow(page.get_by_role("button", name="Register"))
+    follow(page.get_by_role("button", name="Continue"))
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Choose the partner organisation you are coming from")
-    expect(page.get_by_label("Dietary needs (optional)")).to_have_value("Halal")
+    expect(summary).to_contain_text("Choose the partner organisation you are coming from")  # on the page that asks
+    expect(coming_as.get_by_label("Someone from a partner organisation")).to_be_checked()
     summary.get_by_role("link", name="Choose the partner organisation you are coming from").click()
     expect(organisation).to_be_focused()
     organisation.select_option(label="Tower Hamlets Council for Voluntary Service (THCVS)")
+    while page.get_by_label("Dietary needs (optional)").count() == 0:  # about you, and the workshops if any
+        follow(page.get_by_role("button", name="Continue"))
+    page.get_by_label("Dietary needs (optional)").fill("Halal")
+    follow(page.get_by_role("button", name="Continue"))
+    follow(page.get_by_role("button", name="Continue"))
+    expect(page.locator("main")).to_contain_text("Tower Hamlets Council for Voluntary Service (THCVS)")
     follow(page.get_by_role("button", name="Register"))
     expect(page.locator(".govuk-panel").get_by_role("heading", level=1)).to_have_text("You have a place")
