@@ -9,6 +9,7 @@ from flask_babel import format_datetime
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets as gov
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from markupsafe import escape
 from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
@@ -29,6 +30,7 @@ from engage.forms import (
     clean_text,
 )
 from engage.i18n import gettext as _
+from engage.i18n import language, own_language
 from engage.i18n import lazy_gettext as _l
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -337,18 +339,23 @@ def register_someone_form(congress) -> FlaskForm:
         field = RadioField(
             _l("Workshop at %(time)s", time=format_datetime(starts_at, "HH:mm")),
             choices=[SelectChoice("", _l("No workshop in this slot"))]
-            + [
-                SelectChoice(str(w.id), _l("%(title)s (full: waiting list)", title=w.title))
-                if w.confirmed >= w.capacity
-                else SelectChoice(str(w.id), w.title)
-                for w in workshops
-            ],
+            + [SelectChoice(str(w.id), _workshop_label(w)) for w in workshops],
             default="",
             widget=GovRadioInput(),
             validators=[Optional()],
         )
         setattr(RegisterSomeoneForm, f"slot_{number}", field)
     return RegisterSomeoneForm()
+
+
+def _workshop_label(workshop):
+    """A workshop as the page offers it: its title in the page's language when it has one (else marked with its
+    own), and whether it is full."""
+    title = workshop.localised("title", language())
+    if workshop.confirmed < workshop.capacity:
+        return title  # marked as every option is (OwnLanguageOptions)
+    # Marked here: the whole label is in the page's language, the title perhaps not.
+    return escape(_("%(title)s (full: waiting list)")) % {"title": own_language(title)}
 
 
 def needs(form) -> dict:
