@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from engage.congress.forms import ACCESS, INTERPRETERS
 from engage.congress.planning import MOST_PLACES
 from engage.forms import (
+    EMAIL_FORMAT,
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
@@ -30,7 +31,7 @@ from engage.forms import (
     clean_text,
 )
 from engage.i18n import gettext as _
-from engage.i18n import language, own_language
+from engage.i18n import language, lazy_own_language, own_language
 from engage.i18n import lazy_gettext as _l
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -158,13 +159,22 @@ class CongressForm(FlaskForm):
     title_bn = short_text(_l("Title in Bengali (optional)"), None, 200, description=IN_BENGALI)
     slug = StringField(
         _l("Web address"),
-        description=_l("Lower-case letters, numbers and hyphens, like spring-2027. It cannot be changed later."),
+        description=_l(
+            "Lower-case letters, numbers and hyphens, like %(example)s. It cannot be changed later.",
+            example=lazy_own_language("spring-2027"),
+        ),
         filters=[clean_text],
         widget=GovTextInput(),
         validators=[
             DataRequired(message=_l("Enter a web address for the congress")),
             Length(max=40, message=_l("Use %(limit)s characters or fewer", limit=40)),
-            Regexp(SLUG, message=_l("Use only lower-case letters, numbers and single hyphens, like spring-2027")),
+            Regexp(
+                SLUG,
+                message=_l(
+                    "Use only lower-case letters, numbers and single hyphens, like %(example)s",
+                    example=lazy_own_language("spring-2027"),
+                ),
+            ),
         ],
         render_kw={
             "params": {"classes": "govuk-input--width-20", "spellcheck": False, "prefix": {"text": "/congress/"}}
@@ -273,7 +283,7 @@ def register_someone_form(congress) -> FlaskForm:
             validators=[
                 Optional(),
                 Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-                Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+                Email(message=EMAIL_FORMAT),
             ],
             render_kw={"params": {"type": "email", "spellcheck": False, "autocomplete": "off"}},
         )
