@@ -35,7 +35,7 @@ translations: install
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
 		-k lazy_npgettext:1c,2,3 --add-comments=Translators: -o engage/translations/messages.pot .
-	$(BIN)/pybabel update -i engage/translations/messages.pot -d engage/translations -l bn --no-fuzzy-matching \
+	$(BIN)/pybabel update -i engage/translations/messages.pot -d engage/translations -l bn --no-fuzzy-matching --ignore-obsolete \
 		--init-missing
 
 run: install assets translations

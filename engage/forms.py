@@ -8,8 +8,13 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from engage.errors import DomainError
 from engage.i18n import gettext as _
 from engage.i18n import lazy_gettext as _l
-from engage.i18n import other_language, own_language
+from engage.i18n import lazy_own_language, other_language, own_language
 from engage.query_string import clean_text
+
+# Said of an email address that is not one; the example is marked English wherever the page is not.
+EMAIL_FORMAT = _l(
+    "Enter an email address in the correct format, like %(example)s", example=lazy_own_language("name@example.com")
+)
 
 
 class Offered:
@@ -53,7 +58,20 @@ class Localised:
         return params
 
 
-class GovTextInput(Localised, gov.GovTextInput):
+class OwnLanguageValue:
+    """A text box marked with the language of what is written in it when that is not the page's (a board's English
+    wording on a Bengali page, a name typed in Bengali on an English one), so a screen reader reads it in that
+    language's voice."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        other = other_language(str(field.data)) if field.data else None
+        if other:
+            params["attributes"] = {**params.get("attributes", {}), "lang": other}
+        return params
+
+
+class GovTextInput(OwnLanguageValue, Localised, gov.GovTextInput):
     pass
 
 
@@ -92,7 +110,7 @@ class GovRadioInput(OwnLanguageOptions, Localised, gov.GovRadioInput):
     pass
 
 
-class GovCharacterCount(Localised, gov.GovCharacterCount):
+class GovCharacterCount(OwnLanguageValue, Localised, gov.GovCharacterCount):
     def map_gov_params(self, field, **kwargs):
         params = super().map_gov_params(field, **kwargs)
         # GOV.UK Frontend's own placeholders: %{count} is filled in by its JavaScript.
@@ -148,7 +166,7 @@ def email_field(label=_l("Email address")) -> EmailField:
         validators=[
             InputRequired(message=_l("Enter your email address")),
             Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+            Email(message=EMAIL_FORMAT),
         ],
         render_kw={"params": {"autocomplete": "email", "spellcheck": False}},
     )

@@ -75,6 +75,12 @@ def own_language(value):
     return Markup('<span lang="%s">%s</span>') % (other, value) if other else value
 
 
+def lazy_own_language(value: str) -> LazyString:
+    """own_language once the page's language is known: for a value put into lazy_gettext's words (an example to type,
+    like name@example.com), so that the translations hold only their own language and the value is marked with its."""
+    return LazyString(own_language, value)
+
+
 def lang_attribute(text: str) -> Markup:
     """own_language for an element that holds only text (an <option>): its own lang attribute, or nothing."""
     other = other_language(text)

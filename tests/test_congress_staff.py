@@ -650,6 +650,22 @@ def test_registering_someone_by_phone_even_before_registration_opens(app, secret
     assert "Enter an email address in the correct format" in page
 
 
+def test_registering_someone_on_a_bengali_page_offers_the_workshops_bengali_titles(app, secretariat):
+    """A workshop with a Bengali title is offered by it; one without, by its English title marked English (also
+    when it is full, inside the Bengali words saying so)."""
+    with app.app_context():
+        congress = make_congress(capacity=5)
+        safer, good = congress.workshops[0], congress.workshops[1]
+        safer.title_bn = "নিরাপদ রাস্তা"
+        for number in (1, 2):
+            register(congress, number, workshop_ids=[good.id])
+        db.session.commit()
+    page = secretariat.get(f"{BASE}/register?lang=bn").get_data(as_text=True)
+    assert "নিরাপদ রাস্তা" in page and "Safer streets" not in page
+    assert '<span lang="en">Good work</span> (' in page
+    assert '<span lang="en">Children first</span>' in page
+
+
 def test_registering_someone_with_a_phone_number_or_a_postal_address_instead_of_an_email(app, secretariat, deliver):
     with app.app_context():
         make_congress(capacity=5)

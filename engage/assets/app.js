@@ -12,6 +12,15 @@ if (lang !== 'en') {
 
 initAll()
 
+// An element holding what someone wrote, marked with its language when that is not the page's, told by its script as
+// engage.i18n.language_of tells it, so a screen reader reads it in that language's voice (WCAG 3.1.2).
+const inOwnLanguage = (element, text) => {
+  element.textContent = text
+  const own = /[\u0980-\u09FF]/.test(text) ? 'bn' : /[A-Za-z]/.test(text) ? 'en' : null
+  if (own && own !== lang) element.lang = own
+  return element
+}
+
 // Proposals like the one being written, refreshed as the resident types the title and the problem.
 const similar = document.querySelector('[data-similar-url]')
 if (similar) {
@@ -22,11 +31,10 @@ if (similar) {
   const show = (proposals) => {
     list.replaceChildren(...proposals.map((proposal) => {
       const item = document.createElement('li')
-      const link = document.createElement('a')
+      const link = inOwnLanguage(document.createElement('a'), proposal.title)
       link.className = 'govuk-link'
       link.href = proposal.url
-      link.textContent = proposal.title
-      item.append(link, ` (${proposal.reference})`)
+      item.append(link, ' (', inOwnLanguage(document.createElement('span'), proposal.reference), ')')
       return item
     }))
     similar.hidden = proposals.length === 0

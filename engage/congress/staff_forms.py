@@ -9,6 +9,7 @@ from flask_babel import format_datetime
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf import wtforms_widgets as gov
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from markupsafe import escape
 from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
@@ -16,6 +17,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from engage.congress.forms import ACCESS, INTERPRETERS
 from engage.congress.planning import MOST_PLACES
 from engage.forms import (
+    EMAIL_FORMAT,
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
@@ -29,6 +31,7 @@ from engage.forms import (
     clean_text,
 )
 from engage.i18n import gettext as _
+from engage.i18n import language, lazy_own_language, own_language
 from engage.i18n import lazy_gettext as _l
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -156,13 +159,22 @@ class CongressForm(FlaskForm):
     title_bn = short_text(_l("Title in Bengali (optional)"), None, 200, description=IN_BENGALI)
     slug = StringField(
         _l("Web address"),
-        description=_l("Lower-case letters, numbers and hyphens, like spring-2027. It cannot be changed later."),
+        description=_l(
+            "Lower-case letters, numbers and hyphens, like %(example)s. It cannot be changed later.",
+            example=lazy_own_language("spring-2027"),
+        ),
         filters=[clean_text],
         widget=GovTextInput(),
         validators=[
             DataRequired(message=_l("Enter a web address for the congress")),
             Length(max=40, message=_l("Use %(limit)s characters or fewer", limit=40)),
-            Regexp(SLUG, message=_l("Use only lower-case letters, numbers and single hyphens, like spring-2027")),
+            Regexp(
+                SLUG,
+                message=_l(
+                    "Use only lower-case letters, numbers and single hyphens, like %(example)s",
+                    example=lazy_own_language("spring-2027"),
+                ),
+            ),
         ],
         render_kw={
             "params": {"classes": "govuk-input--width-20", "spellcheck": False, "prefix": {"text": "/congress/"}}
@@ -271,7 +283,7 @@ def register_someone_form(congress) -> FlaskForm:
             validators=[
                 Optional(),
                 Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-                Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+                Email(message=EMAIL_FORMAT),
             ],
             render_kw={"params": {"type": "email", "spellcheck": False, "autocomplete": "off"}},
         )
@@ -337,18 +349,23 @@ def register_someone_form(congress) -> FlaskForm:
         field = RadioField(
             _l("Workshop at %(time)s", time=format_datetime(starts_at, "HH:mm")),
             choices=[SelectChoice("", _l("No workshop in this slot"))]
-            + [
-                SelectChoice(str(w.id), _l("%(title)s (full: waiting list)", title=w.title))
-                if w.confirmed >= w.capacity
-                else SelectChoice(str(w.id), w.title)
-                for w in workshops
-            ],
+            + [SelectChoice(str(w.id), _workshop_label(w)) for w in workshops],
             default="",
             widget=GovRadioInput(),
             validators=[Optional()],
         )
         setattr(RegisterSomeoneForm, f"slot_{number}", field)
     return RegisterSomeoneForm()
+
+
+def _workshop_label(workshop):
+    """A workshop as the page offers it: its title in the page's language when it has one (else marked with its
+    own), and whether it is full."""
+    title = workshop.localised("title", language())
+    if workshop.confirmed < workshop.capacity:
+        return title  # marked as every option is (OwnLanguageOptions)
+    # Marked here: the whole label is in the page's language, the title perhaps not.
+    return escape(_("%(title)s (full: waiting list)")) % {"title": own_language(title)}
 
 
 def needs(form) -> dict:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from engage.forms import (
+    EMAIL_FORMAT,
     GovCharacterCount,
     GovCheckboxesInput,
     GovRadioInput,
@@ -230,7 +231,7 @@ class AssistedForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             Optional(),
-            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+            Email(message=EMAIL_FORMAT),
             at_most(320),
         ],
     )

@@ -9,6 +9,7 @@ from wtforms.widgets import HiddenInput
 
 from engage.forms import GovRadioInput, GovSelect, GovTextInput, RadioField, SelectField, clean_text
 from engage.i18n import lazy_gettext as _l
+from engage.i18n import lazy_own_language
 from engage.proposals.forms import plain_text
 
 
@@ -75,7 +76,7 @@ class ReferForm(DecisionForm):
 class DuplicateForm(DecisionForm):
     kept = short_text(
         _l("Reference of the proposal it duplicates"),
-        _l("The proposal that stays open, like TH-2026-00042."),
+        _l("The proposal that stays open, like %(example)s.", example=lazy_own_language("TH-2026-00042")),
         _l("Enter the reference of the proposal it duplicates"),
         limit=20,
     )

@@ -18,6 +18,7 @@ from engage.audit.models import AuditEvent
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
+from engage.i18n import lazy_own_language
 from engage.notices import services as notices
 from engage.partnership.models import Board
 from engage.programmes import meetings
@@ -318,7 +319,13 @@ def mark_duplicate(
     counted once), both authors are told, and the duplicate's page points to the kept one."""
     kept = proposals.by_reference(kept_reference.strip().upper())
     if kept is None or kept.status not in statuses.PUBLIC or kept.hidden_at is not None:
-        raise DomainError(_l("Enter the reference of a published proposal, like TH-2026-00042"), field="kept")
+        raise DomainError(
+            _l(
+                "Enter the reference of a published proposal, like %(example)s",
+                example=lazy_own_language("TH-2026-00042"),
+            ),
+            field="kept",
+        )
     if kept.id == proposal.id:
         raise DomainError(_l("A proposal cannot be a duplicate of itself"), field="kept")
     if kept.status in ("duplicate", "withdrawn"):

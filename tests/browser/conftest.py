@@ -329,15 +329,15 @@ def english_left():
 
 
 # On a page in Bengali: the texts with Latin letters in them outside any element marked English, and the texts with
-# Latin digits and with Bengali ones. Allowed unmarked: a file format's name in an interface text ("(CSV)").
+# Latin digits and with Bengali ones.
 READ_ALOUD = r"""() => {
   const unmarked = [], latin = [], bengali = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement, text = node.textContent.trim();
-    if (!el || !text || el.closest('script, style, template, noscript')) continue;
+    if (!el || !text || el.closest('script, style, template, noscript, [aria-hidden="true"]')) continue;  // unread
     const marked = el.closest('[lang]');
-    if (/[A-Za-z]/.test(text.replace('(CSV)', '')) && !(marked && marked.lang.startsWith('en'))) unmarked.push(text);
+    if (/[A-Za-z]/.test(text) && !(marked && marked.lang.startsWith('en'))) unmarked.push(text);
     if (/[0-9]/.test(text)) latin.push(text);
     if (/[\u09E6-\u09EF]/.test(text)) bengali.push(text);
   }

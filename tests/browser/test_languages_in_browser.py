@@ -11,9 +11,11 @@ from engage.accounts import services as accounts
 from engage.congress import services as congresses
 from engage.congress.models import Congress
 from engage.extensions import db
+from engage.partnership.models import Board
 from engage.programmes import services as programmes
 from engage.programmes.models import Meeting, WorkProgramme, WorkProgrammeItem
 from engage.proposals.models import Proposal
+from engage.triage import services as triage
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +162,56 @@ def test_the_secretariat_writes_a_congress_in_both_languages_and_bengali_pages_s
     expect(page.get_by_role("heading", level=1)).to_have_text("Spring Congress")
     expect(page.get_by_role("heading", name="Safer streets")).to_be_visible()
     expect(page.get_by_text("Town Hall, Whitechapel Road")).to_be_visible()
+
+
+def test_a_boards_decision_forms_in_bengali_mark_what_is_english(
+    app, bengali_pages, page, visit, follow, sign_in_as, demo, misread
+):
+    """Each decision a board takes on a proposal (its wording, its proposal's title, the boards and items it is
+    offered), read aloud in Bengali."""
+    with app.app_context():
+        board = db.session.scalar(db.select(Board).where(Board.slug == "health-and-wellbeing-board"))
+        open_ = Proposal.status.in_(("submitted", "under_review"))
+        reference = db.session.scalar(
+            db.select(Proposal.reference).where(Proposal.board_id == board.id, open_).limit(1)
+        )
+        db.session.remove()
+    pages = [f"/workspace/{board.slug}/proposals/{reference}/{decision}" for decision in triage.DECISIONS]
+    sign_in_as(page, demo["board_chair"])
+    problems = read_aloud(page, [f"/workspace/{board.slug}/proposals/{reference}", *pages], visit, misread)
+    visit(page, f"/workspace/{board.slug}/proposals/{reference}/duplicate")  # a reference not found: an example
+    page.locator("#kept").fill("TH-1999-99999")
+    follow(page.locator("#kept"), key="Enter")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    problems += misread(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_peg_s_escalations_in_bengali_mark_what_is_english(app, bengali_pages, page, visit, sign_in_as, demo, misread):
+    with app.app_context():
+        escalation = triage.open_escalations()[0].id
+        db.session.remove()
+    sign_in_as(page, demo["admin"])
+    pages = [f"/workspace/{triage.PEG}/escalations", f"/workspace/{triage.PEG}/escalations/{escalation}"]
+    problems = read_aloud(page, pages, visit, misread)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_secretariats_congress_pages_in_bengali_mark_the_examples_and_names_that_stay_english(
+    app, bengali_pages, page, visit, follow, sign_in_as, demo, misread
+):
+    """Hints and errors with an example to type (name@example.com, spring-2027, a reference) and the names of
+    things (CSV, WCAG) are Bengali words with only the example marked English."""
+    with app.app_context():
+        slug = db.session.scalar(db.select(Congress.slug).order_by(Congress.starts_at).limit(1))
+        db.session.remove()
+    base = f"/secretariat/congress/{slug}"
+    pages = ["/accessibility", "/secretariat/congress/new", base, f"{base}/planning", f"{base}/check-in"]
+    sign_in_as(page, demo["secretariat"])
+    problems = read_aloud(page, [*pages, f"{base}/register"], visit, misread)
+    page.locator("#name").fill("Rahima Begum")
+    page.locator("#email").fill("not an address")
+    follow(page.locator("#email"), key="Enter")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    problems += misread(page)
+    assert not problems, "\n".join(problems)

@@ -300,6 +300,48 @@ def test_the_question_pages_on_a_phone(phone_page, visit, follow, sign_in_as, de
     expect(page.get_by_role("main")).to_contain_text("Proposed by a resident, Tower Hamlets Council for Voluntary")
 
 
+def answer_every_question(page) -> None:
+    """Whatever the question page asks, answered: its empty text boxes typed in, each group's first radio chosen."""
+    for box in page.locator("main textarea, main input[type=text]").all():
+        if not box.input_value():
+            box.fill("Somewhere to sit on the way to the shops.")
+    for radio in page.locator("main input[type=radio]").all():
+        if not page.locator(f"main input[name='{radio.get_attribute('name')}']:checked").count():
+            radio.check()
+
+
+def test_writing_a_proposal_in_bengali_marks_what_is_english_on_every_page(
+    page, visit, follow, sign_in_as, demo, app, misread
+):
+    """The question pages and the check page in Bengali, with the proposals like it that the page lists and that its
+    script lists again as the resident types, read aloud: what is English is marked English."""
+    publish(
+        app,
+        [
+            {"title": "Benches in Victoria Park", "problem": "Nowhere to sit near the canal."},
+            {"title": "Lights for the dark paths", "problem": "No lights on the paths at night."},
+        ],
+    )
+    sign_in_as(page, demo["resident"])
+    visit(page, "/proposals/new?lang=bn")
+    problems = misread(page)
+    follow(page.locator("main .govuk-button"))
+    page.locator("#title").fill(TITLE)
+    problems += misread(page)
+    follow(page.locator("main .govuk-button"))
+    similar = page.locator("[data-similar-url]")
+    expect(similar.get_by_role("link", name="Benches in Victoria Park")).to_be_visible()  # listed by the page
+    problems += misread(page)
+    page.locator("#problem").fill("No lights on the dark paths at night.")
+    expect(similar.get_by_role("link", name="Lights for the dark paths")).to_be_visible()  # listed by its script
+    problems += misread(page)
+    while not page.url.endswith("/check"):
+        answer_every_question(page)
+        follow(page.locator("main .govuk-button"))
+        problems += misread(page)
+    assert not problems, "\n".join(problems)
+
+
 def test_coming_back_to_an_unfinished_proposal(page, visit, follow, sign_in_as, demo, app):
     # Someone has already proposed something like it: the problem page points to it.
     [benches] = publish(app, [{"title": "Benches in Victoria Park", "problem": "Nowhere to sit near the canal."}])
