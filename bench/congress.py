@@ -13,15 +13,17 @@ DESIGN.md's budget, measured on the same machine in the same run, interleaved, g
 
 What it does on PostgreSQL:
   1. drops and creates BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/engage_bench_congress),
-     runs the migrations and the seed, inserts --people accounts with a signed-in session each, and mints each
-     session's cookie and CSRF token as signing in does, into a file wrk's Lua script reads: every request is
-     another person, signed in, posting the register form with their session's token;
+     runs the migrations and the seed, and inserts --people accounts with a signed-in session each, made as signing
+     in makes it with its CSRF token;
   2. sets up the ceiling as its README says (see serving.py), its broker on BENCH_CEILING_BROKER;
   3. serves Engage (ENGAGE_ENV=production, REDIS_URL=BENCH_REDIS_URL: each registration's notice is really handed to
      Celery, and nothing consumes it) and the ceiling, each with gunicorn -w 4 -k sync on a free port;
   4. runs interleaved rounds of wrk -t2 -c32: the ceiling's register-notify spread over its events, then Engage on
      a new congress of 4 time slots of 10 workshops (each person chooses a workshop in about half the slots), then
-     the ceiling's one-event registration, then Engage on a new congress of 100 places. After each Engage run it
+     the ceiling's one-event registration, then Engage on a new congress of 100 places. Before each Engage run it
+     mints each person's session cookie carrying their answers to that congress's sign-up pages (as the pages keep
+     them) into a file wrk's Lua script reads: every request is another person, signed in, pressing Register on the
+     check page (/congress/<slug>/register/check) with their session's token. After each Engage run it
      checks the database: no congress or workshop over capacity (nor its counter different from its rows), no one
      registered twice, a registration and a notice for each request, and what reached Redis;
   5. prints req/s, p99, the ratios to the ceiling's run of the same round and the CPU each request cost, then stops
@@ -34,6 +36,7 @@ import argparse
 import hashlib
 import http.client
 import os
+import random
 import secrets
 import statistics
 import subprocess
@@ -122,29 +125,47 @@ def add_people(app, how_many: int) -> list[tuple[int, str]]:
     return [(u["id"], t) for u, t in zip(users, tokens, strict=True)]
 
 
-def credentials(app, people: list[tuple[int, str]]) -> list[tuple[str, str]]:
-    """Each person's session cookie and CSRF token, minted as signing in mints them (Flask-Login's strong session
-    protection ties the session to the address and User-Agent the requests will come from)."""
+def signed_in(app, people: list[tuple[int, str]]) -> list[tuple[dict, str]]:
+    """Each person's session and CSRF token, as signing in makes them (Flask-Login's strong session protection ties
+    the session to the address and User-Agent the requests will come from)."""
     from flask import session
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
     from engage.accounts.models import User
 
-    serializer = app.session_interface.get_signing_serializer(app)
-    minted = []
+    sessions = []
     for user_id, token in people:
         with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": USER_AGENT}):
             user = User(id=user_id)
             user.session_token = token
             login_user(user)
             csrf = generate_csrf()
-            minted.append((serializer.dumps(dict(session)), csrf))
+            sessions.append((dict(session), csrf))
+    return sessions
+
+
+def credentials(app, sessions: list[tuple[dict, str]], slug: str, choices: list[list[str]]) -> list[tuple[str, str]]:
+    """Each person's session cookie, carrying their answers to the congress `slug`'s sign-up pages as the pages keep
+    them (session["sign_up"]: a resident, no interpreter, and the workshop ids `choices` gives them), and their CSRF
+    token: all the check page's Register needs."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    minted = []
+    for (session, csrf), workshops in zip(sessions, choices, strict=True):
+        answers = {"attending_as": ["resident"], "interpreter": ["none"]}
+        answers.update({f"slot_{n}": [w] for n, w in enumerate(workshops, start=1) if w})
+        minted.append((serializer.dumps({**session, "sign_up": {"slug": slug, "answers": answers}}), csrf))
     return minted
 
 
+def half_the_slots(slots: str, people: int, rng: random.Random) -> list[list[str]]:
+    """Each person's workshops: one at random in about half of the time slots (`slots` as new_congress gives them)."""
+    offered = [slot.split(",") for slot in slots.split("|") if slot]
+    return [[rng.choice(ids) if rng.random() < 0.5 else "" for ids in offered] for _ in range(people)]
+
+
 def new_congress(app, slug: str, programme: Programme) -> tuple[int, str]:
-    """A congress open for registration: its id and its workshops' ids, slot by slot, as the Lua script reads them."""
+    """A congress open for registration: its id and its workshops' ids, slot by slot ("4,5,6|7,8,9")."""
     from engage.congress import services as congresses
     from engage.extensions import db
     from engage.time import utcnow
@@ -269,11 +290,12 @@ HEADER = (
 
 
 class Bench:
-    """Both servers and what the Engage runs need: the app in this process, the credentials file."""
+    """Both servers and what the Engage runs need: the app in this process, the people's sessions and the file of
+    their credentials."""
 
-    def __init__(self, args, engage: serving.Server, ceiling: serving.Server, app, workdir: Path):
+    def __init__(self, args, engage: serving.Server, ceiling: serving.Server, app, workdir: Path, sessions: list):
         self.args, self.engage, self.ceiling, self.app, self.workdir = args, engage, ceiling, app, workdir
-        self.congresses = 0
+        self.sessions, self.congresses, self.rng = sessions, 0, random.Random()
 
     def ceiling_run(self, run: Run, seconds: int) -> dict:
         env = {**run.env, "N_EVENTS": "200", "RUN_TAG": f"{os.getpid()}x{time.monotonic_ns()}"}
@@ -285,10 +307,12 @@ class Bench:
         self.congresses += 1
         slug = f"bench-{os.getpid()}-{self.congresses}"
         congress_id, slots = new_congress(self.app, slug, run.programme)
+        choices = half_the_slots(slots, len(self.sessions), self.rng)
+        people = credentials(self.app, self.sessions, slug, choices)
+        (self.workdir / "credentials.txt").write_text("".join(f"{cookie} {csrf}\n" for cookie, csrf in people))
         env = {
             "CONGRESS_SLUG": slug,
             "CREDENTIALS": str(self.workdir / "credentials.txt"),
-            "WORKSHOPS": slots,
             "USER_AGENT": USER_AGENT,
             "WRK_THREADS": "2",
             "SUMMARY_LUA": str(serving.CEILING_DIR / "summary.lua"),
@@ -339,7 +363,7 @@ def verdicts(results: dict[str, list[dict]]) -> list[str]:
     ]
 
 
-def measure(args, app, workdir: Path) -> None:
+def measure(args, app, workdir: Path, sessions: list) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FLASK_DEBUG", "DATABASE_URL")}
     engage_env = {
         **env,
@@ -368,7 +392,7 @@ def measure(args, app, workdir: Path) -> None:
                 "/events",
             )
         )
-        bench = Bench(args, *servers, app, workdir)
+        bench = Bench(args, *servers, app, workdir, sessions)
         log(f"Engage on {servers[0].base}, ceiling on {servers[1].base}; logs in {workdir}")
         for run in RUNS:
             bench.one(run, args.warmup)
@@ -422,22 +446,21 @@ def new_database(secret_key: str):
 def postgresql(args, workdir: Path) -> None:
     app = new_database("bench-" + secrets.token_hex(16))
     started = time.monotonic()
-    people = credentials(app, add_people(app, args.people))
-    (workdir / "credentials.txt").write_text("".join(f"{cookie} {csrf}\n" for cookie, csrf in people))
-    log(f"{args.people:,} people signed in, their cookies and CSRF tokens minted in {time.monotonic() - started:.1f} s")
+    sessions = signed_in(app, add_people(app, args.people))
+    log(f"{args.people:,} people signed in, their sessions and CSRF tokens made in {time.monotonic() - started:.1f} s")
     serving.ensure_wrk()
     serving.setup_ceiling(CEILING_URL, reuse=False)
-    measure(args, app, workdir)
+    measure(args, app, workdir, sessions)
 
 
 # --------------------------------------------------------------------------------------------------------------------
 # The embedded default: SQLite, served as `make run` serves it
 
 
-def sign_up(port: int, slug: str, cookie: str, csrf: str, workshop_ids: list[str], start: threading.Barrier):
-    """One person's register POST at the same moment as everyone else's: (status, seconds)."""
-    form = {"csrf_token": csrf, "attending_as": "resident", "interpreter": "none"}
-    form.update({f"slot_{n}": w for n, w in enumerate(workshop_ids, start=1) if w})
+def sign_up(port: int, slug: str, cookie: str, csrf: str, start: threading.Barrier):
+    """One person's Register on the check page (their answers in their session) at the same moment as everyone
+    else's: (status, seconds)."""
+    form = {"csrf_token": csrf}
     headers = {
         "Cookie": f"session={cookie}",
         "User-Agent": USER_AGENT,
@@ -448,7 +471,7 @@ def sign_up(port: int, slug: str, cookie: str, csrf: str, workshop_ids: list[str
     start.wait()
     began = time.perf_counter()
     try:
-        connection.request("POST", f"/congress/{slug}/register", body=urlencode(form), headers=headers)
+        connection.request("POST", f"/congress/{slug}/register/check", body=urlencode(form), headers=headers)
         status = connection.getresponse().status
     except OSError:
         status = 0
@@ -470,7 +493,7 @@ def embedded(args, workdir: Path) -> None:
     from engage import create_app
 
     app = create_app()
-    people = credentials(app, add_people(app, SQLITE_PEOPLE * args.rounds))
+    people = signed_in(app, add_people(app, SQLITE_PEOPLE * args.rounds))
     port = serving.free_port()
     command = [flask, "run", "--host", "127.0.0.1", "--port", str(port)]
     process = serving.start(command, ROOT, env, workdir / "flask-run.log")
@@ -498,16 +521,17 @@ def embedded(args, workdir: Path) -> None:
         log("server stopped")
 
 
-def embedded_round(app, port: int, slug: str, batch: list[tuple[str, str]]) -> tuple[list[float], int, dict]:
+def embedded_round(app, port: int, slug: str, batch: list[tuple[dict, str]]) -> tuple[list[float], int, dict]:
     """Everyone in the batch signs up for a new congress at the same moment, each choosing a workshop in every slot:
     their latencies in ms (sorted), how many failed, and what the database holds after."""
     congress_id, slots = new_congress(app, slug, EMBEDDED)
     notices_before = last_notice(app)
-    choices = [slot.split(",") for slot in slots.split("|")]
+    offered = [slot.split(",") for slot in slots.split("|")]
+    people = credentials(app, batch, slug, [[ids[i % len(ids)] for ids in offered] for i in range(len(batch))])
     start = threading.Barrier(len(batch))
 
     def one(i: int) -> tuple[int, float]:
-        return sign_up(port, slug, *batch[i], [slot[i % len(slot)] for slot in choices], start)
+        return sign_up(port, slug, *people[i], start)
 
     with ThreadPoolExecutor(max_workers=len(batch)) as pool:
         done = list(pool.map(one, range(len(batch))))

@@ -90,9 +90,10 @@ class CeilingSignUps:
 
 
 class SignUps:
-    """Engage's register POST as bench/congress.py's wrk script makes it: each request another signed-in person,
-    choosing a workshop in about half of the time slots (spread), or everyone on a congress without workshops (hot).
-    Each notice is really handed to Celery (the benchmark's Redis), as the ceiling's register-notify is."""
+    """Engage's sign-up POST as bench/congress.py's wrk script makes it: Register on the check page, each request
+    another signed-in person whose session carries their answers, a workshop in about half of the time slots
+    (spread), or everyone on a congress without workshops (hot). Each notice is really handed to Celery (the
+    benchmark's Redis), as the ceiling's register-notify is."""
 
     def __init__(self, args):
         os.environ.update(
@@ -102,24 +103,20 @@ class SignUps:
             REDIS_URL=congress.REDIS_URL,
         )
         self.app = serving.engage_app(congress.DATABASE_URL)
-        people = congress.add_people(self.app, args.requests + 5)
-        self.people = {name: iter(congress.credentials(self.app, people)) for name in ("spread", "hot")}
+        sessions = congress.signed_in(self.app, congress.add_people(self.app, args.requests + 5))
         self.slugs = {name: f"instructions-{name}-{os.getpid()}" for name in ("spread", "hot")}
-        self.congresses = {
-            name: congress.new_congress(self.app, self.slugs[name], programme)[1]
-            for name, programme in (("spread", congress.SPREAD), ("hot", FULL_AFTER_WARMING_UP))
-        }
-        self.client, self.slots = self.app.test_client(use_cookies=False), random.Random(7919)
+        self.people = {}
+        for name, programme in (("spread", congress.SPREAD), ("hot", FULL_AFTER_WARMING_UP)):
+            slots = congress.new_congress(self.app, self.slugs[name], programme)[1]
+            choices = congress.half_the_slots(slots, len(sessions), random.Random(7919))
+            self.people[name] = iter(congress.credentials(self.app, sessions, self.slugs[name], choices))
+        self.client = self.app.test_client(use_cookies=False)
 
     def get(self, name: str):
         cookie, csrf = next(self.people[name])
-        form = {"csrf_token": csrf, "attending_as": "resident", "interpreter": "none"}
-        for number, slot in enumerate(filter(None, self.congresses[name].split("|")), start=1):
-            if self.slots.random() < 0.5:
-                form[f"slot_{number}"] = self.slots.choice(slot.split(","))
         return self.client.post(
-            f"/congress/{self.slugs[name]}/register",
-            data=form,
+            f"/congress/{self.slugs[name]}/register/check",
+            data={"csrf_token": csrf},
             headers={
                 "Cookie": f"session={cookie}",
                 "User-Agent": congress.USER_AGENT,
