@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from jinja2 import pass_eval_context
+from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -73,6 +73,14 @@ def own_language(value):
     when that is not the page's, so a screen reader reads it in that language's voice (WCAG 3.1.2)."""
     other = other_language(str(value)) if value else None
     return Markup('<span lang="%s">%s</span>') % (other, value) if other else value
+
+
+@pass_context
+def _own_language_on_the_page(_context, value):
+    """own_language as a template filter. Given the render's context, so that Jinja never works it out once when it
+    compiles a template (it does for a filter of a constant, like an example written in the template), in whatever
+    language the first page drawn from that template happened to be."""
+    return own_language(value)
 
 
 def lazy_own_language(value: str) -> LazyString:
@@ -173,7 +181,7 @@ def init_app(app: Flask) -> None:
     page_gettext, page_ngettext = _functions()
     app.jinja_env.globals.update(_=page_gettext, gettext=page_gettext, ngettext=page_ngettext)
     app.add_template_filter(when)
-    app.add_template_filter(own_language)
+    app.add_template_filter(_own_language_on_the_page, "own_language")
 
     @app.after_request
     def remember_language(response):

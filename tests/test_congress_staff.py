@@ -765,3 +765,14 @@ def test_the_pages_speak_bengali(app, secretariat, bengali, page):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and '<html lang="bn"' in html
     assert "কংগ্রেস পরিচালনা" in html  # Congress admin, in the menu
+
+
+def test_the_check_in_example_is_marked_english_on_a_bengali_page_whichever_language_came_first(
+    secretariat, congress_with_people
+):
+    """The example reference is a constant in its template: it is marked by the language of the page it is on, not by
+    the language of the first page drawn from that template in this process."""
+    english = secretariat.get(f"{BASE}/check-in?lang=en").get_data(as_text=True)
+    assert "like SP27-ABC234" in english and '<span lang="en">SP27-ABC234</span>' not in english
+    bengali = secretariat.get(f"{BASE}/check-in?lang=bn").get_data(as_text=True)
+    assert '<span lang="en">SP27-ABC234</span>' in bengali
