@@ -20,7 +20,7 @@ from support import DATABASE_URL, Browser, Sink, drop_database, free_port, make_
 from engage import create_app  # noqa: E402
 from engage.congress import services as congresses  # noqa: E402
 from engage.extensions import db, limiter  # noqa: E402
-from engage.notices import delivery  # noqa: E402
+from engage.notices import delivery, dispatch  # noqa: E402
 from engage.notices.models import Notice  # noqa: E402
 from engage.partnership import services as partnership  # noqa: E402
 
@@ -82,6 +82,9 @@ def app_with(app, settings):
 
     yield make
     for other in made:
+        # Its hand-off thread may still write (notices left for the relay): let it finish before the engine goes, or
+        # the connection it opens after is never closed.
+        dispatch.handoff(other).wait(timeout=10)
         with other.app_context():
             db.engine.dispose()
 
