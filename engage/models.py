@@ -7,4 +7,5 @@ from engage.notices import models as notices  # noqa: F401
 from engage.partnership import models as partnership  # noqa: F401
 from engage.programmes import models as programmes  # noqa: F401
 from engage.proposals import models as proposals  # noqa: F401
+from engage.reports import models as reports  # noqa: F401
 from engage.triage import models as triage  # noqa: F401

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, relationship, unmapped_column
 
 from engage.accounts.models import User
@@ -11,6 +11,16 @@ from engage.partnership.models import Board, Organisation, Priority, Ward
 from engage.time import utcnow
 
 SOURCES = ("online", "paper", "phone", "congress")
+
+
+# The congress workshop a proposal's idea came from, so a congress can report back on its workshops' ideas. A table of
+# its own rather than a column, as the few proposals that have one are the only rows.
+workshop_proposals = Table(
+    "workshop_proposal",
+    db.metadata,
+    Column("proposal_id", ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True),
+    Column("workshop_id", ForeignKey("workshop.id", ondelete="CASCADE"), nullable=False, index=True),
+)
 
 
 class Proposal(db.Model):
@@ -227,3 +237,25 @@ class Report(db.Model):
 
     proposal: Mapped[Proposal] = relationship()
     comment: Mapped[Comment | None] = relationship()
+
+
+class ResolutionCheck(db.Model):
+    """ "Did this resolve what you raised?": asked of a proposal's author some weeks after the proposal was declined or
+    a work programme item it led to was done (a scheduled scan asks those whose `due_at` has come), answered by a
+    signed link without signing in. The words of `why` are shown on the journey only if the author agrees."""
+
+    __table_args__ = (Index("ix_resolution_check_to_ask", "asked_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))  # declined, done
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("work_programme_item.id", ondelete="SET NULL"))
+    due_at: Mapped[datetime]
+    asked_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(10))  # yes, partly, no
+    why: Mapped[str] = mapped_column(Text, default="")
+    why_public: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship()

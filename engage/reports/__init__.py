@@ -1,0 +1,1 @@
+"""The partnership's annual report and the public dashboards of its calls to action."""
