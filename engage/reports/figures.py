@@ -8,7 +8,7 @@ A count of PEOPLE (not of proposals, items or meetings) is an int, or None when 
 (or hidden so that a hidden cell cannot be worked out by subtracting published ones): readers show None as
 "fewer than 5". Counts of proposals, supports, items, meetings are plain ints, never hidden.
 
-compute(year) -> {
+compute(year, progress=callback) -> {
   "year": 2026, "label": "2026-27", "from": "2026-07-01", "to": "2027-06-30",   # the municipal year
   "generated_at": "2027-07-03T10:00:00Z", "threshold": 5,
   "partnership": SECTION,                                   # everything in the year
@@ -59,6 +59,8 @@ live(number) -> {"number", "title", "title_bn", "year", "label", "threshold", **
    # the current municipal year so far, for /calls-to-action/<number>
 """
 
+from collections.abc import Callable
+
 from engage.programmes.models import ITEM_STATUSES
 from engage.programmes.services import year_label, year_span
 from engage.proposals.models import SOURCES
@@ -85,8 +87,9 @@ def _section() -> dict:
     }
 
 
-def compute(year: int) -> dict:
-    """STUB: the report's figures for a municipal year (see the module's contract)."""
+def compute(year: int, progress: Callable[[int], None] = lambda percent: None) -> dict:
+    """STUB: the report's figures for a municipal year (see the module's contract); `progress` is told the percent
+    done between the parts, so a worker can show the secretariat how far it has got."""
     start, end = year_span(year)
     return {
         "year": year,
