@@ -3,11 +3,14 @@ answers gives exactly the expected numbers, people's small numbers hidden; a fix
 
 from datetime import datetime, timedelta
 
+from support import QueryCounter
+
 from engage.accounts.models import User
 from engage.congress.models import Congress, Registration, Workshop, WorkshopPlace
 from engage.extensions import db
 from engage.partnership.models import Board, Plan, Priority, Ward
 from engage.programmes.models import Meeting, ProgressUpdate, WorkProgramme, WorkProgrammeItem, item_proposals
+from engage.programmes.services import municipal_year, today
 from engage.proposals.models import (
     Comment,
     Proposal,
@@ -18,6 +21,7 @@ from engage.proposals.models import (
     workshop_proposals,
 )
 from engage.reports import figures
+from engage.time import utcnow
 from engage.triage.models import Escalation
 
 YEAR = 2025  # 1 July 2025 – 30 June 2026
@@ -27,7 +31,10 @@ CSP = "community-safety-partnership"  # leads 3
 WARD_A, WARD_B, WARD_C = "Bethnal Green East", "Bow East", "Mile End"
 
 
-def at(day: str, hour: int = 10) -> datetime:
+def at(day: str | datetime, hour: int = 10) -> datetime:
+    """A day at an hour (UTC, as stored); a time given is kept."""
+    if isinstance(day, datetime):
+        return day
     return datetime.fromisoformat(day) + timedelta(hours=hour)
 
 
@@ -43,6 +50,8 @@ class Year:
         self.references = 0
 
     def person(self, name: str, *connections: str) -> User:
+        if name in self.people:
+            return self.people[name]
         user = User(email=f"{name}@example.org", name=name, password_hash="!", connections=list(connections))
         db.session.add(user)
         db.session.flush()
@@ -87,8 +96,8 @@ class Year:
         return proposal
 
 
-def build_year() -> dict:
-    """The fixture year; returns the proposals by name."""
+def build_year() -> Year:
+    """The fixture year."""
     y = Year()
     y.boards[HWB].acknowledgement_days = 15
     for name, connections in [
@@ -182,7 +191,7 @@ def build_year() -> dict:
     build_escalations(y, p)
     build_congress(y, p)
     db.session.commit()
-    return p
+    return y
 
 
 def build_programmes(y: Year, p: dict) -> None:
@@ -561,3 +570,150 @@ def test_an_empty_year_has_zeros_and_no_median(ctx):
     assert found["partnership"]["participation"]["people"] == 0
     assert found["congresses"] == [] and found["escalations"] == []
     assert all(board["programme"] is None for board in found["boards"])
+
+
+def more_of_everything(y: Year, when, times: int) -> None:
+    """`times` more of each kind of row at `when`: proposals with their steps under each call to action, supports,
+    comments, answers, items with updates and proposals, meetings, escalations, a congress with registrations."""
+    tag = f"{when:%Y%m%d%H%M}x{y.references}"
+    programmes = {}
+    for n in range(times):
+        for number, board in ((1, VCS), (2, HWB), (3, CSP)):
+            name = f"{tag}-{number}-{n}"
+            y.person(name, "lives", "works")
+            proposal = y.proposal(
+                name,
+                [number, 4],
+                WARD_A if n % 2 else None,
+                "online",
+                board,
+                when,
+                [("under_review", when + timedelta(days=1), board), ("accepted", when + timedelta(days=2), board)],
+            )
+            db.session.add(Support(proposal_id=proposal.id, user_id=y.people[name].id, created_at=when))
+            db.session.add(Comment(proposal_id=proposal.id, author_id=y.people[name].id, body="!", created_at=when))
+            db.session.add(
+                ResolutionCheck(proposal_id=proposal.id, reason="done", due_at=when, answer="yes", answered_at=when)
+            )
+            db.session.add(
+                Escalation(
+                    proposal_id=proposal.id,
+                    board_id=y.boards[board].id,
+                    issue="i",
+                    ask="a",
+                    why_not_resolved="w",
+                    raised_at=when,
+                )
+            )
+            db.session.add(
+                Meeting(
+                    board_id=y.boards[board].id,
+                    starts_at=when,
+                    ends_at=when,
+                    agenda_published_at=when,
+                    minutes_published_at=when + timedelta(days=40),
+                )
+            )
+            year = municipal_year(when.date())
+            if board not in programmes:
+                programmes[board] = db.session.scalar(
+                    db.select(WorkProgramme).filter_by(board_id=y.boards[board].id, year=year)
+                )
+                if programmes[board] is None:
+                    programmes[board] = WorkProgramme(board_id=y.boards[board].id, year=year, published_at=when)
+                    db.session.add(programmes[board])
+                    db.session.flush()
+            item = WorkProgrammeItem(programme_id=programmes[board].id, title=name, status="on_track")
+            item.calls_to_action = [y.ctas[number]]
+            db.session.add(item)
+            db.session.flush()
+            db.session.add(ProgressUpdate(item_id=item.id, status="on_track", body="Going", created_at=when))
+            db.session.execute(item_proposals.insert().values(item_id=item.id, proposal_id=proposal.id))
+        congress = Congress(
+            slug=f"c{tag}-{n}",
+            title="C",
+            starts_at=when,
+            ends_at=when,
+            capacity=10,
+            opens_at=when,
+            closes_at=when,
+            state="published",
+        )
+        db.session.add(congress)
+        db.session.flush()
+        workshop = Workshop(congress_id=congress.id, priority_id=y.ctas[1].id, title="W", starts_at=when, capacity=10)
+        db.session.add(workshop)
+        db.session.flush()
+        registration = Registration(
+            congress_id=congress.id,
+            reference=f"R{tag}{n}",
+            name="R",
+            email=f"r{tag}{n}@example.org",
+            status="confirmed",
+            checked_in_at=when,
+        )
+        db.session.add(registration)
+        db.session.flush()
+        db.session.add(WorkshopPlace(registration_id=registration.id, workshop_id=workshop.id, status="confirmed"))
+        db.session.execute(workshop_proposals.insert().values(proposal_id=proposal.id, workshop_id=workshop.id))
+    db.session.commit()
+
+
+def queries(run) -> int:
+    with QueryCounter(db.engine) as counter:
+        run()
+    return counter.count
+
+
+def test_compute_and_live_issue_a_fixed_number_of_queries(ctx):
+    y = Year()
+    in_the_year, now = at("2026-02-02"), utcnow() - timedelta(minutes=10)
+    more_of_everything(y, in_the_year, 1)
+    more_of_everything(y, now, 1)
+    small = queries(lambda: figures.compute(YEAR)), queries(lambda: figures.live(1))
+    more_of_everything(y, in_the_year, 6)
+    more_of_everything(y, now, 6)
+    assert figures.compute(YEAR)["partnership"]["proposals"]["received"] == 21
+    assert figures.live(1)["proposals"]["received"] == 7
+    assert (queries(lambda: figures.compute(YEAR)), queries(lambda: figures.live(1))) == small
+    assert small[0] <= 20 and small[1] <= 15
+
+
+def test_a_call_to_action_this_year_so_far(ctx):
+    y = build_year()  # a past year: not in this year's figures
+    now = utcnow() - timedelta(minutes=10)
+    more_of_everything(y, now, 5)
+    found = figures.live(1)
+    assert (found["number"], found["year"], found["label"]) == (
+        1,
+        municipal_year(today()),
+        figures.year_label(found["year"]),
+    )
+    assert found["title"] == y.ctas[1].title and found["threshold"] == 5
+    assert found["proposals"]["received"] == 5 and found["proposals"]["supports"] == 5
+    assert found["proposals"]["outcomes"] == outcomes(accepted=5)
+    assert boards_received(found["proposals"]["by_board"]) == {VCS: 5}
+    assert found["response"]["responded"] == 5
+    assert found["items_by_status"]["on_track"] == 5
+    assert found["resolution"] == {"yes": 5, "partly": 0, "no": 0}
+    # 5 proposers (each also supported and commented) and 5 registrations without an account, in a workshop on it
+    assert found["participation"]["people"] == 10
+    assert found["participation"]["by_kind"] == {
+        "proposed": 5,
+        "supported": 5,
+        "commented": 5,
+        "registered": 5,
+        "attended": 5,
+    }
+    assert found["participation"]["by_connection"] == {"lives": 5, "works": 5, "studies": 0, "leisure": 0, "partner": 0}
+    # Ward A has 2 proposers, borough-wide 3: both hidden
+    assert [row["people"] for row in found["participation"]["by_ward"] if row["people"] != 0] == [None, None]
+    assert [(b["slug"], b["lead"]) for b in found["boards"]] == [
+        ("every-chance-for-every-child-forum", False),
+        ("community-safety-partnership", False),
+        (VCS, True),
+    ]
+    assert len(found["items"]) == 5 and {item["board"] for item in found["items"]} == {VCS}
+    assert found["items"][0]["last_update"]["body"] == "Going"
+    assert "congresses" not in found and "escalations" not in found
+    assert figures.live(6) is None and figures.live(0) is None
