@@ -379,22 +379,27 @@ def _participation_counts(start, end, congress_ids: list[int], priority_ids, who
             )
             parts.append(by_workshop.add_columns(Workshop.priority_id.label("scope"), *columns))
     acts = union_all(*parts).cte("activity")
-    people = func.count(acts.c.who.distinct())
+    # Each person once per scope (and kind, and ward) before counting: a supporter of many proposals is one row.
+    person = select(acts.c.scope, acts.c.who, acts.c.user_id).distinct().cte("person")
+    by_kind = select(acts.c.scope, acts.c.kind, acts.c.who).distinct().cte("person_kind")
+    by_ward = (
+        select(acts.c.scope, acts.c.ward_id, acts.c.who).where(acts.c.kind == "proposed").distinct().cte("person_ward")
+    )
     if _postgres():
         connection = func.json_array_elements_text(User.connections).table_valued("value").alias("connection")
     else:
         connection = func.json_each(User.connections).table_valued("value").alias("connection")
     queries = [
-        select(acts.c.scope, _text("people"), cast(null(), String), people).group_by(acts.c.scope),
-        select(acts.c.scope, _text("kind"), acts.c.kind, people).group_by(acts.c.scope, acts.c.kind),
-        select(acts.c.scope, _text("connection"), connection.c.value, people)
-        .select_from(acts)
-        .join(User, User.id == acts.c.user_id)
+        select(person.c.scope, _text("people"), cast(null(), String), func.count()).group_by(person.c.scope),
+        select(by_kind.c.scope, _text("kind"), by_kind.c.kind, func.count()).group_by(by_kind.c.scope, by_kind.c.kind),
+        select(person.c.scope, _text("connection"), connection.c.value, func.count(person.c.who.distinct()))
+        .select_from(person)
+        .join(User, User.id == person.c.user_id)
         .join(connection, true())
-        .group_by(acts.c.scope, connection.c.value),
-        select(acts.c.scope, _text("ward"), cast(acts.c.ward_id, String), people)
-        .where(acts.c.kind == "proposed")
-        .group_by(acts.c.scope, acts.c.ward_id),
+        .group_by(person.c.scope, connection.c.value),
+        select(by_ward.c.scope, _text("ward"), cast(by_ward.c.ward_id, String), func.count()).group_by(
+            by_ward.c.scope, by_ward.c.ward_id
+        ),
     ]
     return db.session.execute(union_all(*queries)).all()
 
