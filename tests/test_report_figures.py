@@ -1,6 +1,7 @@
 """The annual report's figures: a year of known proposals, decisions, items, meetings, escalations, a congress and
 answers gives exactly the expected numbers, people's small numbers hidden; a fixed number of queries."""
 
+import json
 from datetime import datetime, timedelta
 
 from support import QueryCounter
@@ -238,8 +239,8 @@ def build_meetings(y: Year) -> None:
             )
         )
 
-    meeting(VCS, "2025-09-10", agenda="2025-09-01", minutes="2025-09-24")  # 10 working days: on time
-    meeting(VCS, "2025-11-12", agenda="2025-11-01", minutes="2026-01-07")  # late
+    meeting(VCS, "2025-09-10", agenda="2025-09-01", minutes="2025-10-08")  # 20 working days: on time
+    meeting(VCS, "2025-11-12", agenda="2025-11-01", minutes="2025-12-11")  # 21 working days: late
     meeting(VCS, "2026-02-11", agenda="2026-02-01")  # minutes never
     meeting(VCS, "2026-03-11", agenda="2026-03-01", cancelled="2026-03-05")
     meeting(VCS, "2025-05-14", agenda="2025-05-01", minutes="2025-05-20")  # the year before
@@ -373,6 +374,7 @@ def test_the_year_gives_exactly_the_expected_figures(ctx):
     build_year()
     steps = []
     found = figures.compute(YEAR, progress=steps.append)
+    assert json.loads(json.dumps(found)) == found  # stored as JSON when published
     assert steps == sorted(steps) and steps[-1] == 100 and len(steps) > 3
     assert (found["year"], found["label"], found["from"], found["to"]) == (2025, "2025-26", "2025-07-01", "2026-06-30")
     assert found["threshold"] == 5

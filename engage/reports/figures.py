@@ -58,7 +58,8 @@ live(number) -> {"number", "title", "title_bn", "year", "label", "threshold", **
    # the current municipal year so far, for /calls-to-action/<number>; None when the current plan has no call to
    # action of that number (or there is no current plan): the page answers 404.
 
-DEFINITIONS (times are compared in UTC as stored; the year runs from 1 July, London midnight; dates shown are London's)
+DEFINITIONS (times are compared in UTC as stored, the year running from 1 July, London midnight; working days are
+counted between UTC dates, as a board's queue counts them; dates shown are London's)
 - Proposals received: submitted in the year (submitted_at in year_span), not hidden. A call to action's section counts
   the proposals mapped to it (a proposal mapped to two counts in both); by_board is the board it is with today.
 - Outcomes: the status today: accepted, declined, duplicate, referred, escalated, withdrawn; any other status is "open".
