@@ -260,6 +260,16 @@ def measure(url: str, rounds: int, explain: bool) -> None:
             times.append(time.perf_counter() - started)
             db.session.rollback()
             log(f"round {n + 1}: compute({YEAR}) took {times[-1]:.2f} s (load average {serving.load_average()})")
+        live = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            figures.live(1, YEAR)
+            live.append(time.perf_counter() - started)
+            db.session.rollback()
+        log(
+            f"live(1, {YEAR}), the dashboard of call to action 1 over the whole year: median "
+            f"{statistics.median(live):.2f} s of {rounds} ({', '.join(f'{t:.2f}' for t in live)})"
+        )
         db.session.execute(text("SELECT 1"))
         db.engine.dispose()
     median = statistics.median(times)

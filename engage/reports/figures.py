@@ -52,11 +52,11 @@ SECTION = {
 OUTCOMES = {"accepted": int, "declined": int, "duplicate": int, "referred": int, "escalated": int, "open": int,
             "withdrawn": int}    # what became of the proposals received in the year, by their status today
 
-live(number) -> {"number", "title", "title_bn", "year", "label", "threshold", **SECTION,
+live(number, year=None) -> {"number", "title", "title_bn", "year", "label", "threshold", **SECTION,
                  "boards": [{"slug", "name", "name_bn", "lead": bool}],
                  "items": [{"board": slug, "title", "target", "status", "last_update": None | {...}}]}
-   # the current municipal year so far, for /calls-to-action/<number>; None when the current plan has no call to
-   # action of that number (or there is no current plan): the page answers 404.
+   # the current municipal year so far (or the year given), for /calls-to-action/<number>; None when the current
+   # plan has no call to action of that number (or there is no current plan): the page answers 404.
 
 DEFINITIONS (times are compared in UTC as stored, the year running from 1 July, London midnight; working days are
 counted between UTC dates, as a board's queue counts them; dates shown are London's)
@@ -96,7 +96,21 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, String, and_, case, cast, extract, func, literal_column, null, select, true, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal_column,
+    null,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from engage.accounts.models import CONNECTIONS, User
@@ -145,6 +159,14 @@ PARTNERSHIP = None  # the scope of the partnership's section in the grouped rows
 
 def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _without_jit() -> None:
+    """PostgreSQL: no JIT compilation for the rest of this transaction. The planner's estimates of the grouped unions
+    are far off (thousands of rows for hundreds of thousands), so it compiles them, which cost 1.1 s of a 2.5 s
+    query at 100,000 proposals for nothing (bench/annual_report.py --explain)."""
+    if _postgres():
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def _weekday(moment):
@@ -732,6 +754,7 @@ def compute(year: int, progress: Callable[[int], None] = lambda percent: None) -
     """The report's figures for a municipal year (see the module's contract and definitions); `progress` is told the
     percent done between the parts, so a worker can show the secretariat how far it has got."""
     start, end = year_span(year)
+    _without_jit()
     priorities = _plan_priorities()
     boards, wards = _boards(), _wards()
     priority_ids = [priority.id for priority in priorities]
@@ -793,15 +816,16 @@ def compute(year: int, progress: Callable[[int], None] = lambda percent: None) -
     return figures
 
 
-def live(number: int) -> dict | None:
+def live(number: int, year: int | None = None) -> dict | None:
     """A call to action's figures for the current municipal year so far (see the module's contract), or None when the
-    current plan has no call to action of that number."""
+    current plan has no call to action of that number. Given a `year`, that municipal year's (so far)."""
     priority = next((p for p in _plan_priorities() if p.number == number), None)
     if priority is None:
         return None
-    year = municipal_year(today())
-    start = year_span(year)[0]
-    end = utcnow()
+    year = municipal_year(today()) if year is None else year
+    start, end = year_span(year)
+    end = min(end, utcnow())
+    _without_jit()
     boards, wards = _boards(), _wards()
     sections = _Sections([priority.id], boards, wards)
     sections.add_proposals(_proposal_counts(start, end, [priority.id], whole=False))
