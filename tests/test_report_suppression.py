@@ -3,10 +3,15 @@ published ones, across every table of the report's figures (hypothesis generates
 
 import copy
 
-from hypothesis import given, settings
+from conftest import reset_database
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_report_figures import VCS, WARD_A, WARD_B, WARD_C, YEAR, Year, at
 
-from engage.reports import suppression
+from engage.congress.models import Congress, Registration, Workshop, WorkshopPlace
+from engage.extensions import db
+from engage.proposals.models import Comment, Support
+from engage.reports import figures, suppression
 
 KINDS = ("proposed", "supported", "commented", "registered", "attended")
 CONNECTIONS = ("lives", "works", "studies", "leisure", "partner")
@@ -64,7 +69,8 @@ def report(people: list[dict]) -> dict:
 
 
 def tables(figures: dict) -> list[tuple[object, list]]:
-    """Every published total with the published cells an attacker would subtract from it (as getters)."""
+    """Every published total with the published cells an attacker would subtract from it (as getters), for figures of
+    compute()'s shape, whatever their number of calls to action, wards and congresses."""
 
     def at(*path):
         def get(f):
@@ -74,25 +80,26 @@ def tables(figures: dict) -> list[tuple[object, list]]:
 
         return get
 
-    sections = [("partnership",)] + [("calls_to_action", i) for i in range(len(CTAS))]
+    sections = [("partnership",)] + [("calls_to_action", i) for i in range(len(figures["calls_to_action"]))]
+    whole = figures["partnership"]["participation"]
     measures = (
         [("people",)]
-        + [("by_kind", k) for k in KINDS]
-        + [("by_connection", c) for c in CONNECTIONS]
-        + [("by_ward", i, "people") for i in range(len(WARDS))]
+        + [("by_kind", k) for k in whole["by_kind"]]
+        + [("by_connection", c) for c in whole["by_connection"]]
+        + [("by_ward", i, "people") for i in range(len(whole["by_ward"]))]
     )
     found = []
     for s in sections:
         part = (*s, "participation")
-        kinds = [at(*part, "by_kind", k) for k in KINDS]
-        connections = [at(*part, "by_connection", c) for c in CONNECTIONS]
-        wards = [at(*part, "by_ward", i, "people") for i in range(len(WARDS))]
+        kinds = [at(*part, *m) for m in measures if m[0] == "by_kind"]
+        connections = [at(*part, *m) for m in measures if m[0] == "by_connection"]
+        wards = [at(*part, *m) for m in measures if m[0] == "by_ward"]
         found += [(at(*part, "people"), kinds), (at(*part, "people"), connections), (at(*part, "people"), wards)]
         found += [(at(*part, "by_kind", "proposed"), wards)]
     for m in measures:
         found.append((at("partnership", "participation", *m), [at(*s, "participation", *m) for s in sections[1:]]))
     for key, kind in (("places_taken", "registered"), ("attended", "attended")):
-        cells = [at("congresses", i, key) for i in range(len(CONGRESSES))]
+        cells = [at("congresses", i, key) for i in range(len(figures["congresses"]))]
         found.append((at("partnership", "participation", "by_kind", kind), cells))
     return found
 
@@ -151,3 +158,107 @@ def test_hidden_cells_all_one_hide_one_more_or_the_total():
 def test_zero_stays_zero_and_five_is_shown():
     values = {"total": 5, "a": 5, "b": 0}
     assert suppression.hidden_cells(values, [("total", ["a", "b"])], 5) == set()
+
+
+# The same attacks on what compute() publishes from a generated year in the database ---------------------------------
+
+
+def expected(people: list[dict], ward_names: list[str | None]) -> dict:
+    """The participation compute() should count (the model of section(), in compute()'s shape), by call to action."""
+
+    def of(group: list[dict]) -> dict:
+        counted = section(group)["participation"]
+        wards = dict(zip(WARDS, (row["people"] for row in counted["by_ward"]), strict=True))
+        names = dict(zip(WARDS, (WARD_A, WARD_B, WARD_C, None), strict=True))
+        by_name = {names[w]: n for w, n in wards.items()}
+        counted["by_ward"] = [{"ward": name, "people": by_name.get(name, 0)} for name in ward_names]
+        return counted
+
+    return {None: of(people), **{n: of([p for p in people if n in p["ctas"]]) for n in (1, 2, 3, 4, 5)}}
+
+
+def load(people: list[dict]) -> None:
+    y = Year()
+    anchors = {n: y.proposal(None, [n], None, "online", VCS, "2025-09-01") for n in CTAS}
+    congresses = []
+    for c in CONGRESSES:
+        found = Congress(
+            slug=f"c{c}",
+            title="C",
+            starts_at=at("2026-03-14"),
+            ends_at=at("2026-03-14", 16),
+            capacity=100,
+            opens_at=at("2026-01-01"),
+            closes_at=at("2026-03-13"),
+            state="published",
+        )
+        db.session.add(found)
+        db.session.flush()
+        workshops = {
+            n: Workshop(
+                congress_id=found.id,
+                priority_id=y.ctas[n].id,
+                title="W",
+                capacity=50,
+                starts_at=at("2026-03-14", 10 + n),
+            )
+            for n in CTAS
+        }
+        db.session.add_all(workshops.values())
+        db.session.flush()
+        congresses.append((found, workshops))
+    for i, someone in enumerate(people):
+        user = y.person(f"p{i}", *sorted(someone["connections"]))
+        ctas = sorted(someone["ctas"])
+        if "proposed" in someone["kinds"]:
+            names = dict(zip(WARDS, (WARD_A, WARD_B, WARD_C, None), strict=True))
+            for ward in someone["wards"]:
+                y.proposal(f"p{i}", ctas, names[ward], "online", VCS, "2025-10-01")
+        for n in ctas:
+            if "supported" in someone["kinds"]:
+                db.session.add(Support(proposal_id=anchors[n].id, user_id=user.id, created_at=at("2025-11-01")))
+            if "commented" in someone["kinds"]:
+                db.session.add(
+                    Comment(proposal_id=anchors[n].id, author_id=user.id, body="!", created_at=at("2025-11-01"))
+                )
+        if someone["congress"] is not None:
+            congress, workshops = congresses[someone["congress"]]
+            registration = Registration(
+                congress_id=congress.id,
+                user_id=user.id,
+                reference=f"R{i}",
+                name="R",
+                email=f"p{i}@example.org",
+                status="confirmed",
+                checked_in_at=at("2026-03-14", 9) if someone["attended"] else None,
+            )
+            db.session.add(registration)
+            db.session.flush()
+            db.session.add_all(
+                WorkshopPlace(registration_id=registration.id, workshop_id=workshops[n].id, status="confirmed")
+                for n in ctas
+            )
+    db.session.commit()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(person, min_size=1, max_size=30))
+def test_what_compute_publishes_hides_small_numbers_and_gives_none_away(app, people):
+    reset_database(app)
+    with app.app_context():
+        load(people)
+        true = figures.compute(YEAR, threshold=1)
+        shown = figures.compute(YEAR)
+        db.session.remove()
+    ward_names = [row["ward"] for row in true["partnership"]["participation"]["by_ward"]]
+    model = expected(people, ward_names)
+    assert true["partnership"]["participation"] == model[None]
+    for cta in true["calls_to_action"]:
+        assert cta["participation"] == model[cta["number"]]
+    assert [(c["places_taken"], c["attended"]) for c in true["congresses"]] == [
+        (sum(p["congress"] == c for p in people), sum(p["congress"] == c and p["attended"] for p in people))
+        for c in CONGRESSES
+    ]
+    assert not [n for n in people_counts(shown) if n is not None and 0 < n < suppression.THRESHOLD]
+    assert all(n is None or n == t for n, t in zip(people_counts(shown), people_counts(true), strict=True))
+    assert recoveries(true, shown) == 0

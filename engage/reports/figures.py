@@ -7,7 +7,7 @@ A count of PEOPLE (not of proposals, items or meetings) is an int, or None when 
 (or hidden so that a hidden cell cannot be worked out by subtracting published ones: engage.reports.suppression):
 readers show None as "fewer than 5". Counts of proposals, supports, items, meetings are plain ints, never hidden.
 
-compute(year, progress=callback) -> {
+compute(year, progress=callback, threshold=5) -> {
   "year": 2026, "label": "2026-27", "from": "2026-07-01", "to": "2027-06-30",   # the municipal year
   "generated_at": "2027-07-03T10:00:00Z", "threshold": 5,
   "partnership": SECTION,                                   # everything in the year
@@ -52,7 +52,7 @@ SECTION = {
 OUTCOMES = {"accepted": int, "declined": int, "duplicate": int, "referred": int, "escalated": int, "open": int,
             "withdrawn": int}    # what became of the proposals received in the year, by their status today
 
-live(number, year=None) -> {"number", "title", "title_bn", "year", "label", "threshold", **SECTION,
+live(number, year=None, threshold=5) -> {"number", "title", "title_bn", "year", "label", "threshold", **SECTION,
                  "boards": [{"slug", "name", "name_bn", "lead": bool}],
                  "items": [{"board": slug, "title", "target", "status", "last_update": None | {...}}]}
    # the current municipal year so far (or the year given), for /calls-to-action/<number>; None when the current
@@ -748,9 +748,10 @@ def _congresses(start: datetime, end: datetime) -> tuple[list[int], list[dict]]:
     return ids, entries
 
 
-def compute(year: int, progress: Callable[[int], None] = lambda percent: None) -> dict:
+def compute(year: int, progress: Callable[[int], None] = lambda percent: None, threshold: int = THRESHOLD) -> dict:
     """The report's figures for a municipal year (see the module's contract and definitions); `progress` is told the
-    percent done between the parts, so a worker can show the secretariat how far it has got."""
+    percent done between the parts, so a worker can show the secretariat how far it has got. Counts of people below
+    `threshold` are hidden (1: none is)."""
     start, end = year_span(year)
     _without_jit()
     priorities = _plan_priorities()
@@ -781,7 +782,7 @@ def compute(year: int, progress: Callable[[int], None] = lambda percent: None) -
         "from": date(year, 7, 1).isoformat(),
         "to": date(year + 1, 6, 30).isoformat(),
         "generated_at": utcnow().replace(microsecond=0).isoformat() + "Z",
-        "threshold": THRESHOLD,
+        "threshold": threshold,
         "partnership": partnership_section,
         "calls_to_action": [
             {"number": p.number, "title": p.title, "title_bn": p.title_bn, **sections.by_scope[p.id]}
@@ -809,12 +810,12 @@ def compute(year: int, progress: Callable[[int], None] = lambda percent: None) -
         "escalations": escalations,
         "congresses": congresses,
     }
-    suppression.suppress(figures, THRESHOLD)
+    suppression.suppress(figures, threshold)
     progress(100)
     return figures
 
 
-def live(number: int, year: int | None = None) -> dict | None:
+def live(number: int, year: int | None = None, threshold: int = THRESHOLD) -> dict | None:
     """A call to action's figures for the current municipal year so far (see the module's contract), or None when the
     current plan has no call to action of that number. Given a `year`, that municipal year's (so far)."""
     priority = next((p for p in _plan_priorities() if p.number == number), None)
@@ -851,7 +852,7 @@ def live(number: int, year: int | None = None) -> dict | None:
         "title_bn": priority.title_bn,
         "year": year,
         "label": year_label(year),
-        "threshold": THRESHOLD,
+        "threshold": threshold,
         **sections.by_scope[priority.id],
         "boards": [
             {"slug": board.slug, "name": board.name, "name_bn": board.name_bn, "lead": board.id == lead}
@@ -869,5 +870,5 @@ def live(number: int, year: int | None = None) -> dict | None:
             for item in items
         ],
     }
-    suppression.suppress_section(figures, THRESHOLD)
+    suppression.suppress_section(figures, threshold)
     return figures
