@@ -87,6 +87,9 @@ counted between UTC dates, as a board's queue counts them; dates shown are Londo
   (None: borough-wide), someone who proposed in two wards counts in both.
 - Resolution: answers given within the year (answered_at) to "did this resolve what you raised?", on proposals not
   hidden (for a call to action: mapped to it).
+- live(): the same SECTION for one call to action, from the year's start to now; its boards: the lead board and the
+  interested ones, in the boards' order; its items: those of the year's published programmes tagged with it.
+- Small numbers: engage.reports.suppression (which groups of cells stand against which totals, and the rule).
 
 The number of queries is fixed whatever the amount of data and the number of boards, wards and calls to action.
 """
