@@ -820,7 +820,9 @@ def compute(year: int, progress: Callable[[int], None] = lambda percent: None, t
 
 def live(number: int, year: int | None = None, threshold: int = THRESHOLD) -> dict | None:
     """A call to action's figures for the current municipal year so far (see the module's contract), or None when the
-    current plan has no call to action of that number. Given a `year`, that municipal year's (so far)."""
+    current plan has no call to action of that number. Given a `year`, that municipal year's (so far). Its small
+    numbers are hidden within the section only: a page that showed several calls to action with a total, or a past
+    year beside its published report, should show the report's figures (compute() hides across them) instead."""
     priority = next((p for p in _plan_priorities() if p.number == number), None)
     if priority is None:
         return None
