@@ -122,6 +122,9 @@ KINDS = {
     "congress_reminder": "congress",
     "work_programme_reminder": "work_programme",
     "congress_proposal_invitation": "congress",
+    "proposal_progress": "own_proposals",
+    "followed_proposal_progress": "followed_proposals",
+    "resolution_check": "own_proposals",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 
@@ -155,6 +158,9 @@ NAMED_IN_SUBJECT = {
     "congress_reminder": "congress",
     "work_programme_reminder": "board",
     "congress_proposal_invitation": "congress",
+    "proposal_progress": "reference",
+    "followed_proposal_progress": "reference",
+    "resolution_check": "reference",
 }
 
 
