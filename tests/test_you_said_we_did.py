@@ -456,6 +456,39 @@ def test_a_proposal_started_from_a_workshops_invitation_records_the_workshop(app
         assert [p.number for p in draft.priorities] == [2]
 
 
+def test_the_secretariat_names_the_workshop_a_recorded_proposal_came_from(app, demo, new_browser):
+    with app.app_context():
+        congress = congress_with_workshops("spring-2026", utcnow() - timedelta(days=3))
+        congress_with_workshops("autumn-2027", utcnow() + timedelta(days=300))  # not held yet: not offered
+        workshop_id = congress.workshops[1].id
+        db.session.commit()
+    secretariat = signed_in_as(new_browser, "secretariat")
+    form = text(secretariat.get("/secretariat/proposals/new"))
+    assert "Congress spring-2026: Safer streets" in form and "autumn-2027" not in form
+    answers = {
+        "name": "Mrs Rokeya Khatun",
+        "title": "Lights on the towpath",
+        "problem": "It is dark.",
+        "idea": "Put in lights.",
+        "who_it_helps": "Walkers.",
+        "primary": "3",
+        "ward": "borough-wide",
+        "workshop": str(workshop_id),
+    }
+    refused = secretariat.submit("/secretariat/proposals/new", {**answers, "source": "paper"})
+    assert refused.status_code == 200 and "Name a workshop only for a proposal from a congress workshop" in text(
+        refused
+    )
+    assert 'value="Lights on the towpath"' in refused.get_data(as_text=True)  # what was typed is kept
+    assert secretariat.submit("/secretariat/proposals/new", {**answers, "source": "congress"}).status_code == 302
+    unknown = secretariat.submit("/secretariat/proposals/new", {**answers, "source": "congress", "workshop": "999999"})
+    assert unknown.status_code == 200  # not one offered: refused on the field
+    with app.app_context():
+        [link] = db.session.execute(db.select(workshop_proposals)).all()
+        assert link.workshop_id == workshop_id
+        assert db.session.get(Proposal, link.proposal_id).source == "congress"
+
+
 # Report back ----------------------------------------------------------------------------------------------------------
 
 

@@ -35,7 +35,10 @@ CATEGORIES = {
         Category(
             "own_proposals",
             _l("Your proposals"),
-            _l("When a board decides something about a proposal you made."),
+            _l(
+                "When a board decides something about a proposal you made or reports progress on the work it led to, "
+                "and, some weeks after, whether that resolved what you raised."
+            ),
             (IMMEDIATE, OFF),
         ),
         Category(
