@@ -13,6 +13,7 @@ from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.partnership.models import Organisation
 from engage.programmes.models import ProgressUpdate, WorkProgramme, WorkProgrammeItem, item_proposals
+from engage.programmes.services import year_label
 from engage.proposals import search
 from engage.proposals.models import Comment, Proposal, ResolutionCheck, StatusChange
 
@@ -54,7 +55,7 @@ class LedTo:
 
     @property
     def label(self) -> str:
-        return f"{self.year}-{(self.year + 1) % 100:02d}"
+        return year_label(self.year)
 
 
 @dataclass(frozen=True)
