@@ -257,8 +257,7 @@ def test_a_check_is_due_some_weeks_after_an_item_it_led_to_is_done_once_per_item
     proposal, other = submitted(), submitted("Benches by the pool", author="partner@example.org")
     item = accepted(proposal)
     accepted(other, item_id=item.id)
-    update(item, "done", "Done before publishing")  # nobody outside the board was told of the item yet
-    assert db.session.scalars(db.select(ResolutionCheck)).all() == []
+    update(item, "on_track", "Going before publishing")  # nobody outside the board was told of the item yet
     publish(item)
     update(item, "on_track", "Going")
     assert db.session.scalars(db.select(ResolutionCheck)).all() == []
@@ -270,6 +269,16 @@ def test_a_check_is_due_some_weeks_after_an_item_it_led_to_is_done_once_per_item
         (other.id, "done", item.id),
     ]
     assert all(c.due_at > utcnow() + WEEKS - timedelta(minutes=5) for c in checks)
+
+
+def test_an_item_done_before_its_programme_is_published_is_asked_about_once_published(app, ctx, demo):
+    proposal = submitted()
+    item = accepted(proposal)
+    update(item, "done", "Done before publishing")
+    assert db.session.scalars(db.select(ResolutionCheck)).all() == []
+    publish(item)
+    [check] = db.session.scalars(db.select(ResolutionCheck)).all()
+    assert (check.proposal_id, check.reason, check.item_id) == (proposal.id, "done", item.id)
 
 
 def test_the_weeks_are_a_setting(app, ctx, demo, monkeypatch):

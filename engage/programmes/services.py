@@ -207,6 +207,7 @@ def publish(programme: WorkProgramme, actor: Person) -> WorkProgramme:
     programme.published_by_id = actor.id if actor else None
     db.session.flush()
     audit.record(actor, "publish_work_programme", programme, board=programme.board_id, year=programme.year)
+    progress.after_publishing(programme)
     return programme
 
 

@@ -49,6 +49,26 @@ def after_update(item: WorkProgrammeItem, update: ProgressUpdate, actor: Person 
         resolution.ask_later_of_done(item.id, [proposal.id for proposal in proposals])
 
 
+def after_publishing(programme: WorkProgramme) -> int:
+    """A programme published with items already done: their proposals' authors will be asked too, as if the items
+    were done now (nobody outside the board knew of them before). Returns how many checks it made."""
+    query = (
+        select(item_proposals.c.item_id, item_proposals.c.proposal_id)
+        .join(WorkProgrammeItem, WorkProgrammeItem.id == item_proposals.c.item_id)
+        .join(Proposal, Proposal.id == item_proposals.c.proposal_id)
+        .where(
+            WorkProgrammeItem.programme_id == programme.id,
+            WorkProgrammeItem.status == "done",
+            Proposal.status.in_(statuses.PUBLIC),
+            Proposal.hidden_at.is_(None),
+        )
+    )
+    done: dict[int, list[int]] = {}
+    for item_id, proposal_id in db.session.execute(query):
+        done.setdefault(item_id, []).append(proposal_id)
+    return sum(resolution.ask_later_of_done(item_id, proposal_ids) for item_id, proposal_ids in done.items())
+
+
 def tell_of_update(
     item: WorkProgrammeItem, proposals: list[Proposal], update: ProgressUpdate, actor: Person | None
 ) -> int:
