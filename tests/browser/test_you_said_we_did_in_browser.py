@@ -98,3 +98,39 @@ def test_in_bengali_on_a_phone(app, phone_page, visit, follow, demo, email_link,
     expect(page.get_by_role("heading", level=1)).to_have_text(bengali("Thank you for your answer"))
     fits_the_width(page)
     assert misread(page) == []
+
+
+def test_a_congress_reports_back_on_its_workshops_ideas_on_a_phone_in_bengali(
+    app, phone_page, visit, demo, bengali, misread
+):
+    from engage.congress import services as congresses
+
+    with app.app_context():
+        calls = list(proposals.current_calls_to_action().values())
+        for slug, starts in (("spring-2026", utcnow() - timedelta(days=60)), ("autumn-2026", utcnow() + timedelta(90))):
+            congress = congresses.create(
+                slug=slug,
+                title=f"Congress {slug}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=6),
+                venue="Town Hall",
+                venue_access="Step-free",
+                capacity=100,
+                opens_at=starts - timedelta(days=30),
+                closes_at=starts - timedelta(days=1),
+                workshops=[{"title": "Healthy lives", "priority": calls[1], "capacity": 20, "starts_at": starts}],
+            )
+            if slug == "spring-2026":
+                writer = accounts.user_by_email(demo["resident"])
+                proposal = proposals.start_draft(writer, 2, congress.workshops[0].id)
+                proposals.edit(proposal, writer, title="Walking groups", problem="P", idea="I", who_it_helps="All")
+                proposals.submit(proposal, writer)
+        db.session.commit()
+    page = phone_page
+    visit(page, "/congress/spring-2026?lang=bn")
+    report = page.locator("#report-back")
+    expect(report).to_have_text(bengali("What became of the ideas"))
+    expect(page.get_by_role("link", name="Walking groups")).to_be_visible()
+    expect(page.locator(".govuk-tag").filter(has_text=bengali("Submitted"))).to_be_visible()
+    fits_the_width(page)
+    assert misread(page) == []
