@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from test_congress_in_browser import fits_the_width
+from test_you_said_we_did import congress_with_workshops
 
 from engage.accounts import services as accounts
 from engage.extensions import db
@@ -18,11 +20,6 @@ from engage.triage import services as triage
 
 pytestmark = pytest.mark.browser
 HEALTH = "health-and-wellbeing-board"
-
-
-def fits_the_width(page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def done_and_asked(app, author: str, title: str) -> str:
@@ -103,28 +100,13 @@ def test_in_bengali_on_a_phone(app, phone_page, visit, follow, demo, email_link,
 def test_a_congress_reports_back_on_its_workshops_ideas_on_a_phone_in_bengali(
     app, phone_page, visit, demo, bengali, misread
 ):
-    from engage.congress import services as congresses
-
     with app.app_context():
-        calls = list(proposals.current_calls_to_action().values())
-        for slug, starts in (("spring-2026", utcnow() - timedelta(days=60)), ("autumn-2026", utcnow() + timedelta(90))):
-            congress = congresses.create(
-                slug=slug,
-                title=f"Congress {slug}",
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=6),
-                venue="Town Hall",
-                venue_access="Step-free",
-                capacity=100,
-                opens_at=starts - timedelta(days=30),
-                closes_at=starts - timedelta(days=1),
-                workshops=[{"title": "Healthy lives", "priority": calls[1], "capacity": 20, "starts_at": starts}],
-            )
-            if slug == "spring-2026":
-                writer = accounts.user_by_email(demo["resident"])
-                proposal = proposals.start_draft(writer, 2, congress.workshops[0].id)
-                proposals.edit(proposal, writer, title="Walking groups", problem="P", idea="I", who_it_helps="All")
-                proposals.submit(proposal, writer)
+        spring = congress_with_workshops("spring-2026", utcnow() - timedelta(days=60))
+        congress_with_workshops("autumn-2026", utcnow() + timedelta(days=90))
+        writer = accounts.user_by_email(demo["resident"])
+        proposal = proposals.start_draft(writer, 2, spring.workshops[0].id)
+        proposals.edit(proposal, writer, title="Walking groups", problem="P", idea="I", who_it_helps="All")
+        proposals.submit(proposal, writer)
         db.session.commit()
     page = phone_page
     visit(page, "/congress/spring-2026?lang=bn")
