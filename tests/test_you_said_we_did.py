@@ -361,7 +361,9 @@ def test_the_signed_link_takes_one_answer_and_then_thanks_and_shows_it(app, demo
     refused = browser.submit(path, {"why": HOSTILE})
     assert refused.status_code == 200 and "Select whether this resolved what you raised" in text(refused)
     assert ESCAPED in refused.get_data(as_text=True)  # what was typed is kept, as text
-    done = browser.submit(path, {"answer": "partly", "why": HOSTILE, "show_words": "y"})
+    huge = browser.submit(path, {"answer": "yes", "why": "x" * 2001 + "\x00"})
+    assert huge.status_code == 200 and "Use 2000 characters or fewer" in text(huge)
+    done = browser.submit(path, {"answer": "partly", "why": HOSTILE + "\x00", "show_words": "y"})
     assert done.status_code == 302 and done.headers["Location"] == path
     thanks = browser.get(path)
     assert "Thank you for your answer" in text(thanks) and "Partly" in text(thanks)
