@@ -117,6 +117,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "NOTICE_RELAY_SECONDS": int(env.get("NOTICE_RELAY_SECONDS", "60")),
         # A worker whose broker has not answered this long stops, for its supervisor to restart it (worker/watch.py).
         "WORKER_BROKER_DEADLINE": float(env.get("WORKER_BROKER_DEADLINE", "60")),
+        # "Did this resolve what you raised?": asked this many weeks after a proposal was declined or an item it led
+        # to was done; the link in the question works for this many days after it was sent.
+        "RESOLUTION_CHECK_WEEKS": int(env.get("RESOLUTION_CHECK_WEEKS", "8")),
+        "RESOLUTION_LINK_DAYS": int(env.get("RESOLUTION_LINK_DAYS", "90")),
         "CONGRESS_OFFER_HOURS": 48,  # how long someone promoted from a waiting list has to accept the place
         # How long after a congress people's access, dietary and childcare needs are kept (the totals stay).
         "CONGRESS_NEEDS_DAYS": int(env.get("CONGRESS_NEEDS_DAYS", "30")),

@@ -49,6 +49,8 @@ celery.conf.beat_schedule = {
         "task": "worker.tasks.send_overdue_digests",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon-fri"),
     },
+    # Each morning, the authors whose "Did this resolve what you raised?" has come due are asked (a scan of due rows).
+    "resolution-checks": {"task": "worker.tasks.ask_resolution_checks", "schedule": crontab(minute=30, hour=10)},
     "weekly-digests": {"task": "worker.tasks.send_digests", "schedule": crontab(minute=0, hour=8, day_of_week="mon")},
 }
 celery.conf.include = ["worker.tasks"]

@@ -1,7 +1,7 @@
 """Tasks: thin wrappers over engage services; they take ids, never ORM objects."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from celery import shared_task
 
@@ -11,6 +11,7 @@ from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
 from engage.programmes import reminders
+from engage.proposals import resolution
 from engage.triage import overdue
 
 
@@ -87,3 +88,11 @@ def send_overdue_digests(day: str | None = None) -> int:
     """Each working day, one list to each board's chairs and officers of its proposals past the target to
     acknowledge them (`day`, an ISO date, stands in for today)."""
     return _committed(lambda: overdue.send_overdue_digests(date.fromisoformat(day) if day else None))
+
+
+@shared_task(name="worker.tasks.ask_resolution_checks")
+def ask_resolution_checks(now: str | None = None) -> int:
+    """Authors whose proposal was declined, or whose proposal's item was done, some weeks ago are asked "Did this
+    resolve what you raised?": a scan of the checks whose time has come, each asked once (`now`, an ISO time in UTC,
+    stands in for the present)."""
+    return _committed(lambda: resolution.ask_due(datetime.fromisoformat(now) if now else None))

@@ -1,5 +1,7 @@
-"""After a congress: inviting the people who came to turn their workshops' ideas into proposals."""
+"""After a congress: inviting the people who came to turn their workshops' ideas into proposals, and reporting back
+on what became of those proposals once the next congress is announced."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -7,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import User
-from engage.congress.models import Congress, Registration, WorkshopPlace
+from engage.congress.models import Congress, Registration, Workshop, WorkshopPlace
 from engage.extensions import db
 from engage.notices import services as notices
 from engage.notices.models import Notice
 from engage.proposals import services as proposals
+from engage.proposals import statuses
+from engage.proposals.models import Proposal, workshop_proposals
 from engage.time import utcnow
 
 # How long after a congress ends the job still invites: long enough to catch up after the worker was down for
@@ -102,3 +106,40 @@ def _invite(congress: Congress, registration: Registration, numbers: dict[int, i
         registration.language,
         user,
     )
+
+
+# Report back ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CameOf:
+    """A published proposal that came from one of a congress's workshops, with its status today."""
+
+    workshop_id: int
+    reference: str
+    title: str
+    status: str
+
+
+def report_back(congress: Congress) -> dict[int, list[CameOf]] | None:
+    """What became of the ideas from a congress's workshops: each published proposal that came from one, by workshop
+    id, oldest first. None until a later congress is announced (the next congress is when the partnership reports
+    back). Two statements, whatever the number of workshops and proposals."""
+    later = select(Congress.id).where(Congress.state == "published", Congress.starts_at > congress.starts_at)
+    if db.session.scalar(later.limit(1)) is None:
+        return None
+    query = (
+        select(workshop_proposals.c.workshop_id, Proposal.reference, Proposal.title, Proposal.status)
+        .join(Proposal, Proposal.id == workshop_proposals.c.proposal_id)
+        .join(Workshop, Workshop.id == workshop_proposals.c.workshop_id)
+        .where(
+            Workshop.congress_id == congress.id,
+            Proposal.status.in_(statuses.PUBLIC),
+            Proposal.hidden_at.is_(None),
+        )
+        .order_by(Proposal.submitted_at, Proposal.id)
+    )
+    came: dict[int, list[CameOf]] = {}
+    for row in db.session.execute(query):
+        came.setdefault(row.workshop_id, []).append(CameOf(*row))
+    return came

@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from engage import query_string
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import claimable_email, represented
+from engage.congress import follow_up
 from engage.congress import services as congresses
 from engage.congress.forms import (
     CHANGEABLE,
@@ -28,6 +29,7 @@ from engage.forms import show_error
 from engage.i18n import gettext as _
 from engage.i18n import language
 from engage.partnership import services as partnership
+from engage.proposals import statuses
 from engage.time import utcnow
 
 bp = Blueprint("congress", __name__, url_prefix="/congress")
@@ -60,6 +62,10 @@ def show(slug: str):
         mine=congresses.manage_path(mine) if mine else None,
         resend_form=ButtonForm() if current_user.is_authenticated and not address else None,
         not_yet=congress.opens_at > utcnow(),
+        # Report back: once the next congress is announced, what became of the ideas from this one's workshops.
+        came_of=follow_up.report_back(congress),
+        labels=statuses.labels_in(language()),
+        colours=statuses.COLOURS,
     )
 
 

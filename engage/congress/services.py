@@ -208,6 +208,23 @@ def workshop(workshop_id: int | None) -> Workshop | None:
     return found if found is not None and found.congress.state != "draft" else None
 
 
+RECENT_WORKSHOPS = 60
+
+
+def recent_workshops(now: datetime | None = None) -> list[Workshop]:
+    """The workshops of the congresses held so far, latest congress first, up to RECENT_WORKSHOPS: those a proposal
+    the secretariat records may have come from. One query."""
+    query = (
+        select(Workshop)
+        .join(Congress)
+        .where(Congress.state == "published", Congress.starts_at <= (now or utcnow()))
+        .order_by(Congress.starts_at.desc(), Workshop.starts_at, Workshop.id)
+        .options(contains_eager(Workshop.congress))
+        .limit(RECENT_WORKSHOPS)
+    )
+    return list(db.session.scalars(query))
+
+
 def is_open(congress: Congress, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return congress.state == "published" and congress.opens_at <= now < congress.closes_at

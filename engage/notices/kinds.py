@@ -35,7 +35,10 @@ CATEGORIES = {
         Category(
             "own_proposals",
             _l("Your proposals"),
-            _l("When a board decides something about a proposal you made."),
+            _l(
+                "When a board decides something about a proposal you made or reports progress on the work it led to, "
+                "and, some weeks after, whether that resolved what you raised."
+            ),
             (IMMEDIATE, OFF),
         ),
         Category(
@@ -122,6 +125,9 @@ KINDS = {
     "congress_reminder": "congress",
     "work_programme_reminder": "work_programme",
     "congress_proposal_invitation": "congress",
+    "proposal_progress": "own_proposals",
+    "followed_proposal_progress": "followed_proposals",
+    "resolution_check": "own_proposals",
 }
 # The digest gathers held notices of the categories a person chose to get weekly.
 
@@ -155,6 +161,9 @@ NAMED_IN_SUBJECT = {
     "congress_reminder": "congress",
     "work_programme_reminder": "board",
     "congress_proposal_invitation": "congress",
+    "proposal_progress": "reference",
+    "followed_proposal_progress": "reference",
+    "resolution_check": "reference",
 }
 
 

@@ -26,7 +26,7 @@ from engage.programmes.models import (
     item_priorities,
     item_proposals,
 )
-from engage.proposals import statuses
+from engage.proposals import progress, statuses
 from engage.proposals.models import Proposal
 from engage.time import utcnow
 
@@ -207,11 +207,13 @@ def publish(programme: WorkProgramme, actor: Person) -> WorkProgramme:
     programme.published_by_id = actor.id if actor else None
     db.session.flush()
     audit.record(actor, "publish_work_programme", programme, board=programme.board_id, year=programme.year)
+    progress.after_publishing(programme)
     return programme
 
 
 def post_update(item: WorkProgrammeItem, actor: Person, *, status: str, body: str) -> ProgressUpdate:
-    """Report progress on an item: what happened, and the item's status now (which the item takes)."""
+    """Report progress on an item: what happened, and the item's status now (which the item takes). The people of
+    the proposals that led to it are told, and once it is done their authors will be asked (proposals.progress)."""
     if status not in ITEM_STATUSES:
         raise DomainError(_l("Choose the item's status"), field="status")
     if not body.strip():
@@ -221,6 +223,7 @@ def post_update(item: WorkProgrammeItem, actor: Person, *, status: str, body: st
     before, item.status = item.status, status
     db.session.flush()
     audit.record(actor, "post_progress_update", item, update=update.id, before=before, after=status)
+    progress.after_update(item, update, actor)
     return update
 
 

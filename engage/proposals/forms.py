@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
@@ -10,6 +10,7 @@ from engage.forms import (
     EMAIL_FORMAT,
     GovCharacterCount,
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovTextInput,
@@ -153,6 +154,27 @@ class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("Withdraw proposal"), widget=GovSubmitInput())
 
 
+class ResolutionForm(FlaskForm):
+    """ "Did this resolve what you raised?", asked of a proposal's author by a link that needs no signing in."""
+
+    answer = RadioField(
+        _l("Did this resolve what you raised?"),
+        choices=[
+            SelectChoice("yes", _l("Yes")),
+            SelectChoice("partly", _l("Partly")),
+            SelectChoice("no", _l("No")),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Select whether this resolved what you raised"))],
+        render_kw={
+            "params": {"fieldset": {"legend": {"isPageHeading": False, "classes": "govuk-fieldset__legend--m"}}}
+        },
+    )
+    why = plain_text(_l("Why? (optional)"), 2000, hint=_l("What changed, or what is still missing."), rows=5)
+    show_words = BooleanField(_l("You may show my words on the proposal's page"), widget=GovCheckboxInput())
+    submit = SubmitField(_l("Send your answer"), widget=GovSubmitInput())
+
+
 class CommentForm(FlaskForm):
     body = plain_text(
         _l("Add a comment"),
@@ -249,6 +271,12 @@ class AssistedForm(FlaskForm):
         ],
         widget=GovRadioInput(),
         validators=[InputRequired(message=_l("Say how the proposal reached you"))],
+    )
+    workshop = SelectField(
+        _l("Which congress workshop did it come from? (optional)"),
+        description=_l("For an idea from a congress workshop: its congress reports back on what became of it."),
+        widget=GovSelect(),
+        validators=[Optional()],
     )
     title = TitleStep.title
     problem = ProblemStep.problem

@@ -116,15 +116,19 @@ def record_for_someone(
     calls_to_action: list[int],
     ward: str,
     address: str = "",
+    workshop_id: int | None = None,
 ) -> Proposal:
     """Assisted entry: the secretariat submits a proposal a resident brought without going online.
 
     The resident is told by email when they gave an address; otherwise, given a postal address, by letters the
     secretariat prints (this one's and every later one's); with neither, the confirmation page gives a letter to post.
     It is the proposal of the account that has confirmed that address, if one has (else it becomes so when it does).
+    From a congress workshop, `workshop_id` (one of congress.services.recent_workshops) records which.
     """
     if source not in SOURCES or source == "online":
         raise DomainError(_l("Say how the proposal reached you"), field="source")
+    if workshop_id is not None and source != "congress":
+        raise DomainError(_l("Name a workshop only for a proposal from a congress workshop"), field="workshop")
     existing = accounts.account_of_address(email) if email else None
     proposal = Proposal(
         author_id=existing.id if existing else None,
@@ -139,6 +143,8 @@ def record_for_someone(
     db.session.add(proposal)
     db.session.flush()
     proposals.map_and_place(proposal, calls_to_action, ward)
+    if workshop_id is not None:
+        proposals.came_from(proposal, workshop_id)
     proposals.submit_for(proposal, actor)
     audit.record(actor, "record_for_someone", proposal, source=source)
     return proposal

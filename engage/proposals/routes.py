@@ -32,12 +32,13 @@ from engage.i18n import gettext as _
 from engage.i18n import language, ngettext
 from engage.partnership import services as partnership
 from engage.programmes import services as programmes
-from engage.proposals import forms, page, policy, search, statuses
+from engage.proposals import forms, page, policy, resolution, search, statuses
 from engage.proposals import services as proposals
 from engage.proposals.models import Proposal
 
 bp = Blueprint("proposals", __name__)
 bp.add_app_template_global(statuses.LABELS, "status_labels")  # for notices rendered by the worker too
+bp.add_app_template_global(programmes.STATUS_LABELS, "item_status_labels")
 
 # The question pages, in order: address, form, and how a form's answers are read from and written to a proposal.
 STEPS = {
@@ -128,8 +129,9 @@ def new():
     """Start a proposal; from a congress workshop's invitation, under the workshop's call to action."""
     form = ButtonForm()
     number = query_string.whole_number(request.args, "call-to-action")
+    workshop = congresses.workshop(query_string.whole_number(request.args, "workshop"))
     if form.validate_on_submit():
-        proposal = proposals.start_draft(current_user, call_to_action=number)
+        proposal = proposals.start_draft(current_user, number, workshop.id if workshop else None)
         db.session.commit()
         return redirect(url_for("proposals.step", proposal_id=proposal.id, step=ORDER[0]))
     return render_template(
@@ -138,7 +140,7 @@ def new():
         drafts=proposals.drafts_of(current_user),
         number=number,
         call_to_action=proposals.current_calls_to_action().get(number),
-        workshop=congresses.workshop(query_string.whole_number(request.args, "workshop")),
+        workshop=workshop,
     )
 
 
@@ -313,8 +315,10 @@ def show(reference: str):
         supported=proposals.has_supported(proposal, current_user),
         labels=statuses.labels_in(language()),
         colours=statuses.COLOURS,
-        # "You said, we did": where an accepted proposal went, when its board has published that programme.
-        item=programmes.published_item_of(proposal) if proposal.status == "accepted" else None,
+        # "You said, we did": the progress of the item it led to, and whether that resolved what its author raised.
+        item_labels=programmes.STATUS_LABELS,
+        item_colours=programmes.STATUS_COLOURS,
+        answer_labels=resolution.ANSWER_LABELS,
     )
 
 
@@ -462,6 +466,32 @@ def answer(reference: str):
         flash(_("Thank you: your answer has gone to the board."), "success")
         return redirect(url_for("proposals.show", reference=reference))
     return render_template("proposals/answer.html", form=form, proposal=proposal)
+
+
+@bp.route("/proposals/<reference:reference>/resolved/<token>", methods=["GET", "POST"])
+def resolved(reference: str, token: str):
+    """ "Did this resolve what you raised?": the author's answer, by the link in the question (the link is the key,
+    so no signing in); once given, the page thanks them and shows it."""
+    try:
+        check = resolution.by_token(token, reference)
+    except resolution.LinkExpired:
+        return render_template("proposals/resolution_link.html", expired=True), 410
+    except resolution.LinkNotValid:
+        return render_template("proposals/resolution_link.html", expired=False), 404
+    form = forms.ResolutionForm()
+    if check.answered_at is None and form.validate_on_submit():
+        try:
+            resolution.answer(check, form.answer.data, form.why.data or "", form.show_words.data)
+        except DomainError as error:
+            db.session.rollback()
+            if check.answered_at is None:
+                show_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("proposals.resolved", reference=reference, token=token))
+    if check.answered_at is not None:
+        return render_template("proposals/resolved.html", check=check, labels=resolution.ANSWER_LABELS)
+    return render_template("proposals/resolution.html", form=form, check=check)
 
 
 @bp.get("/proposals.csv")

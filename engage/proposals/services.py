@@ -23,6 +23,7 @@ from engage.proposals.models import (
     Report,
     StatusChange,
     Support,
+    workshop_proposals,
 )
 from engage.time import utcnow
 
@@ -34,15 +35,24 @@ def _author_only(proposal: Proposal, actor: Person) -> None:
         raise DomainError(_l("Only the person who made this proposal can change it."))
 
 
-def start_draft(actor: Person, call_to_action: int | None = None) -> Proposal:
+def start_draft(actor: Person, call_to_action: int | None = None, workshop_id: int | None = None) -> Proposal:
     """A new draft of the actor's. Started from a congress workshop, it is under the workshop's call to action as
-    its primary one, which the author can still change; a number not of the current plan is ignored."""
+    its primary one, which the author can still change (a number not of the current plan is ignored), and the
+    workshop is recorded as where its idea came from (`workshop_id`, a workshop the caller found)."""
     proposal = Proposal(author_id=actor.id)
     db.session.add(proposal)
     if call_to_action in current_calls_to_action():
         _map(proposal, [call_to_action])
     db.session.flush()
+    if workshop_id is not None:
+        came_from(proposal, workshop_id)
     return proposal
+
+
+def came_from(proposal: Proposal, workshop_id: int) -> None:
+    """Record the congress workshop a proposal's idea came from, so its congress can report back on it."""
+    db.session.execute(workshop_proposals.delete().where(workshop_proposals.c.proposal_id == proposal.id))
+    db.session.execute(workshop_proposals.insert().values(proposal_id=proposal.id, workshop_id=workshop_id))
 
 
 def edit(proposal: Proposal, actor: Person, **fields) -> None:

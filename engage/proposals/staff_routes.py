@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from engage.accounts.forms import ButtonForm
 from engage.accounts.policy import requires, secretariat
+from engage.congress import services as congresses
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.forms import show_error
@@ -106,6 +107,10 @@ def record():
     form.ward.choices = [SelectChoice("borough-wide", _("The whole borough"))] + [
         SelectChoice(w.slug, w.name) for w in partnership.wards()
     ]
+    form.workshop.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(w.id), f"{w.congress.localised('title', language())}: {w.localised('title', language())}")
+        for w in congresses.recent_workshops()
+    ]
     if form.validate_on_submit():
         answers = {name: form[name].data for name in proposals.TEXT_FIELDS}
         try:
@@ -118,6 +123,7 @@ def record():
                 answers=answers,
                 calls_to_action=[form.primary.data, *form.others.data],
                 ward=form.ward.data,
+                workshop_id=int(form.workshop.data) if form.workshop.data else None,
             )
         except DomainError as error:
             show_error(form, error)

@@ -4,6 +4,7 @@ from engage.accounts.models import Person
 from engage.errors import DomainError
 from engage.extensions import db
 from engage.i18n import lazy_gettext as _l
+from engage.proposals import resolution
 from engage.proposals.models import Proposal, StatusChange
 
 LABELS = {
@@ -87,6 +88,8 @@ def transition(
     )
     proposal.status = to
     db.session.add(change)
+    if to == "declined":  # some weeks later its author is asked whether this resolved what they raised
+        resolution.ask_later(proposal, "declined")
     return change
 
 
