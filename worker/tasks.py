@@ -11,6 +11,7 @@ from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
 from engage.programmes import reminders
+from engage.reports import services as reports
 from engage.triage import overdue
 
 
@@ -87,3 +88,9 @@ def send_overdue_digests(day: str | None = None) -> int:
     """Each working day, one list to each board's chairs and officers of its proposals past the target to
     acknowledge them (`day`, an ISO date, stands in for today)."""
     return _committed(lambda: overdue.send_overdue_digests(date.fromisoformat(day) if day else None))
+
+
+@shared_task(name="worker.tasks.prepare_annual_report")
+def prepare_annual_report(report_id: int) -> bool:
+    """A report's figures, computed and stored (the secretariat's page shows the percent done meanwhile)."""
+    return _committed(lambda: reports.prepare(report_id))
