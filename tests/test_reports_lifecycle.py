@@ -384,3 +384,19 @@ def test_a_later_change_in_the_data_leaves_a_published_reports_figures_as_publis
     assert prepare_annual_report.run(report_id) is False
     kept = db.session.get(AnnualReport, report_id)
     assert (kept.figures, kept.figures_at, kept.state) == (stored, stored_at, "published")
+
+
+def test_the_demo_has_last_years_report_published_and_this_years_a_draft(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "and 2 annual reports" in result.output
+    assert "and 0 annual reports" in runner.invoke(args=["demo"]).output
+    with app.app_context():
+        year = reports.current_year()
+        last, this = reports.by_year(year - 1), reports.by_year(year)
+        assert (last.state, this.state) == ("published", "draft")
+        assert last.figures["label"] == year_label(year - 1) and this.figures["label"] == year_label(year)
+        assert last.agenda_item.meeting.board.slug == PEG and last.published_at is not None
+        assert this.foreword and this.foreword_bn and this.progress is None
+        db.session.remove()

@@ -181,19 +181,27 @@ def prepare(report_id: int) -> bool:
     report = db.session.get(AnnualReport, report_id)
     if report is None or report.state == "published":
         return False
-    year = report.year
-    db.session.rollback()  # no transaction held open while the figures are computed
 
     def progress(percent: int) -> None:
         with db.engine.begin() as connection:
             connection.execute(_unpublished(report_id).values(progress=max(0, min(99, int(percent)))))
 
-    computed = figures.compute(year, progress=progress)
+    computed = figures.compute(report.year, progress=progress)
     # Neither the version nor a published report is touched: an edit of the narrative meanwhile stays valid.
     stored = db.session.execute(
         _unpublished(report_id).values(figures=computed, figures_at=utcnow(), progress=None)
     ).rowcount
     return stored == 1
+
+
+def prepare_now(report: AnnualReport) -> AnnualReport:
+    """Compute and store a draft's figures at once, in the caller's transaction and without progress: for `flask
+    demo`, where no worker is waiting and the report is not committed yet."""
+    _not_published(report)
+    report.figures = figures.compute(report.year)
+    report.figures_at, report.progress = utcnow(), None
+    db.session.flush()
+    return report
 
 
 def _unpublished(report_id: int):
