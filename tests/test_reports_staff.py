@@ -6,12 +6,14 @@ from datetime import time, timedelta
 from html import unescape
 
 import pytest
-from support import csrf_token
+from support import REDIS_URL, Browser, csrf_token
+from test_notices import wait_for, worker  # noqa: F401 - worker: a real Celery worker on Redis, as a fixture
 from test_query_counts import queries
 from test_roles import ROLE_ACCOUNTS, signed_in_as
 
 from engage.accounts import services as accounts
 from engage.cli import DEMO_PASSWORD
+from engage.config import broker_settings
 from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.programmes import meetings
@@ -133,7 +135,14 @@ def test_who_may_start_a_report(app, staff, new_browser, role):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in RUNS and r != "anonymous"])
 @pytest.mark.parametrize(
-    "state, step", [("draft", "put-to-peg"), ("put_to_peg", "approval"), ("approved", "publish"), ("draft", "refresh")]
+    "state, step",
+    [
+        ("draft", "put-to-peg"),
+        ("put_to_peg", "approval"),
+        ("approved", "publish"),
+        ("draft", "refresh"),
+        ("draft", "narrative"),
+    ],
 )
 def test_a_step_posted_by_someone_not_allowed_changes_nothing(app, staff, new_browser, role, state, step):
     report_id = report_in(app, state)
@@ -342,3 +351,23 @@ def test_a_bengali_page_is_in_bengali(app, staff, new_browser):
     secretariat = as_role(new_browser, "secretariat")
     html = secretariat.get(f"/secretariat/reports/{LABEL}?lang=bn").get_data(as_text=True)
     assert '<html lang="bn"' in html and "Annual report" not in html.split("<main")[1]
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("worker")
+def test_a_report_started_on_the_page_is_prepared_by_a_real_worker_after_the_commit(app, app_with, staff):
+    web = app_with(CELERY=broker_settings(REDIS_URL))
+    secretariat = Browser(web.test_client())
+    secretariat.submit("/account/sign-in", {"email": "secretariat@example.org", "password": DEMO_PASSWORD})
+    assert secretariat.submit(f"/secretariat/reports/{LABEL}/start", {}).status_code == 302
+
+    def prepared() -> bool:
+        with app.app_context():
+            report = reports.by_year(YEAR)
+            done = report.progress is None and report.figures is not None
+            db.session.remove()
+            return done
+
+    assert wait_for(prepared), "the worker did not prepare the report"
+    page = unescape(secretariat.get(f"/secretariat/reports/{LABEL}").get_data(as_text=True))
+    assert "Prepared on" in page and "Being prepared" not in page
