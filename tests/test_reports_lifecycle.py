@@ -5,7 +5,7 @@ import threading
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engage.accounts import services as accounts
 from engage.audit import services as audit
@@ -143,6 +143,32 @@ def test_the_workers_task_stores_the_figures_and_commits_the_progress_as_it_goes
     assert report.progress is None and report.figures_at is not None
     assert report.figures == figures.compute(report.year) | {"generated_at": report.figures["generated_at"]}
     assert report.version == 1  # preparing never makes an open narrative form out of date
+
+
+def test_two_people_starting_the_same_year_at_once_make_one_report(app, people):
+    results, both_ready = [], threading.Barrier(2)
+
+    def start(email):
+        with app.app_context():
+            actor = accounts.user_by_email(email)
+            both_ready.wait()
+            try:
+                reports.start(reports.current_year(), actor)
+                db.session.commit()
+                results.append("started")
+            except DomainError as error:
+                db.session.rollback()
+                results.append(str(error.message))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in ("secretariat@example.org", "admin@example.org")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [f"There is already a report for {year_label(reports.current_year())}", "started"]
+    assert db.session.scalar(select(func.count(AnnualReport.id))) == 1
 
 
 def test_preparing_again_starts_from_nothing_and_a_missing_report_is_no_work(people):

@@ -99,7 +99,7 @@ def test_the_secretariat_takes_the_years_report_from_start_to_published(
     assert not problems, "\n".join(problems)
 
 
-def test_put_to_peg_with_no_meeting_says_to_schedule_one(app, page, visit, follow, sign_in_as, demo):
+def test_put_to_peg_with_no_meeting_says_to_schedule_one(app, page, visit, follow, sign_in_as, demo, misread):
     with app.app_context():
         secretariat = accounts.user_by_email(demo["secretariat"])
         report = reports.prepare_now(reports.start(municipal_year(today()), secretariat))
@@ -111,3 +111,8 @@ def test_put_to_peg_with_no_meeting_says_to_schedule_one(app, page, visit, follo
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Schedule a PEG meeting first")
     expect(page).to_have_title(f"Error: Put the annual report for {LABEL} to PEG – Tower Hamlets Partnership")
+
+    visit(page, f"/secretariat/reports/{LABEL}/narrative?lang=bn")  # the form in Bengali: English marked English
+    expect(page.get_by_label("বাংলায় মুখবন্ধ")).to_have_attribute("lang", "bn")
+    problems = misread(page)
+    assert not problems, "\n".join(problems)
