@@ -94,6 +94,33 @@ def approved(people) -> AnnualReport:
     return report
 
 
+def at_once(app, change, names=("secretariat", "admin")) -> dict[str, str]:
+    """Each named person makes `change(actor)` in a session of their own, both at the same moment, and commits: what
+    became of each ("done", or the refusal's message)."""
+    results, ready = {}, threading.Barrier(len(names))
+
+    def run(name):
+        with app.app_context():
+            actor = accounts.user_by_email(f"{name}@example.org")
+            ready.wait()
+            try:
+                change(actor)
+                db.session.commit()
+                results[name] = "done"
+            except DomainError as error:
+                db.session.rollback()
+                results[name] = str(error.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
 # Starting and preparing ----------------------------------------------------------------------------------------
 
 
@@ -146,28 +173,8 @@ def test_the_workers_task_stores_the_figures_and_commits_the_progress_as_it_goes
 
 
 def test_two_people_starting_the_same_year_at_once_make_one_report(app, people):
-    results, both_ready = [], threading.Barrier(2)
-
-    def start(email):
-        with app.app_context():
-            actor = accounts.user_by_email(email)
-            both_ready.wait()
-            try:
-                reports.start(reports.current_year(), actor)
-                db.session.commit()
-                results.append("started")
-            except DomainError as error:
-                db.session.rollback()
-                results.append(str(error.message))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=start, args=(e,)) for e in ("secretariat@example.org", "admin@example.org")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(results) == [f"There is already a report for {year_label(reports.current_year())}", "started"]
+    results = at_once(app, lambda actor: reports.start(reports.current_year(), actor))
+    assert sorted(results.values()) == [f"There is already a report for {year_label(reports.current_year())}", "done"]
     assert db.session.scalar(select(func.count(AnnualReport.id))) == 1
 
 
@@ -225,38 +232,19 @@ def test_a_commentary_alone_moves_the_version_on(people):
 
 
 def test_two_editors_at_once_the_later_save_is_refused(app, people):
-    """Both loaded the same version; the second commit loses (the version column in the UPDATE)."""
+    """Both loaded the same version; the second to write loses (the version column in the UPDATE)."""
     report = prepared(people)
     report_id, version = report.id, report.version
     db.session.remove()
-    results, both_read = {}, threading.Barrier(2)
 
-    def edit(name):
-        with app.app_context():
-            found = db.session.get(AnnualReport, report_id)
-            actor = accounts.user_by_email(f"{name}@example.org")
-            both_read.wait()
-            try:
-                reports.write(found, actor, version, foreword=name, foreword_bn="", commentaries={})
-                db.session.commit()
-                results[name] = "saved"
-            except DomainError:
-                db.session.rollback()
-                results[name] = "refused"
-            except Exception as error:  # noqa: BLE001 - the commit of the loser, on PostgreSQL's row lock
-                db.session.rollback()
-                results[name] = type(error).__name__
-            finally:
-                db.session.remove()
+    def edit(actor):
+        found = db.session.get(AnnualReport, report_id)
+        reports.write(found, actor, version, foreword=actor.email, foreword_bn="", commentaries={})
 
-    threads = [threading.Thread(target=edit, args=(name,)) for name in ("secretariat", "admin")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(results.values()) == ["refused", "saved"]
-    winner = next(name for name, result in results.items() if result == "saved")
-    assert db.session.get(AnnualReport, report_id).foreword == winner
+    results = at_once(app, edit)
+    assert sorted(results.values()) == [str(reports.CHANGED), "done"]
+    winner = next(name for name, result in results.items() if result == "done")
+    assert db.session.get(AnnualReport, report_id).foreword == f"{winner}@example.org"
 
 
 def test_the_narrative_has_length_limits(people):
