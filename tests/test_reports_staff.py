@@ -371,3 +371,40 @@ def test_a_report_started_on_the_page_is_prepared_by_a_real_worker_after_the_com
     assert wait_for(prepared), "the worker did not prepare the report"
     page = unescape(secretariat.get(f"/secretariat/reports/{LABEL}").get_data(as_text=True))
     assert "Prepared on" in page and "Being prepared" not in page
+
+
+def board_entry(slug: str, received: int) -> dict:
+    """A board's figures as the contract (engage.reports.figures) shapes them."""
+    return {
+        "slug": slug,
+        "name": slug,
+        "name_bn": slug,
+        "received": received,
+        "median_working_days": 3.5,
+        "within_target": 7,
+        "responded": 10,
+        "acknowledgement_days": 5,
+        "programme": {
+            "label": LABEL,
+            "published_on": "2026-06-20",
+            "on_time": True,
+            "items_by_status": {"not_started": 1, "on_track": 2, "at_risk": 0, "off_track": 0, "done": 4},
+            "items": [],
+        },
+        "meetings": {"held": 4, "agendas_published": 4, "minutes_published": 3, "minutes_late": 1, "minutes_never": 1},
+    }
+
+
+def test_a_board_sees_only_its_own_entry_of_the_figures(app, staff, new_browser):
+    report_id = report_in(app)
+    with app.app_context():
+        report = db.session.get(AnnualReport, report_id)
+        boards = [board_entry("health-and-wellbeing-board", 12), board_entry("climate-partnership", 99)]
+        report.figures = {**report.figures, "boards": boards}
+        db.session.commit()
+    html = unescape(as_role(new_browser, "board_chair").get("/workspace/health-and-wellbeing-board/annual-report").text)
+    main = html.split("<main")[1].split("</main>")[0]
+    assert "Proposals received" in main and ">12<" in main and ">99<" not in main
+    assert "3.5" in main and "7 of 10 (target: 5 working days)" in main
+    assert "3 (1 late, 1 never)" in main
+    assert f"Work programme {LABEL}: items by status" in main
