@@ -103,7 +103,7 @@ STEPS = {
         _l("Publish the annual report for %(year)s"),
         _l(
             "Everyone can read the report from now on. Its figures and words are frozen as they are: later changes "
-            "in the data do not change a published report. You cannot undo this."
+            "in the data do not change a published report."
         ),
         _l("Publish the report"),
     ),
