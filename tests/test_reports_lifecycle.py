@@ -20,7 +20,7 @@ from engage.reports import figures
 from engage.reports import services as reports
 from engage.reports.models import AnnualReport
 from engage.time import utcnow
-from worker.tasks import prepare_annual_report
+from worker.tasks import prepare_annual_report, relay_annual_reports
 
 PEG = "partnership-executive-group"
 HWB = "health-and-wellbeing-board"
@@ -193,6 +193,22 @@ def test_a_report_is_handed_to_the_worker_after_the_commit_through_the_broker(ap
     report = reports.start(reports.current_year(), people["secretariat"])
     db.session.commit()
     assert reports.hand_over(report.id)  # the embedded broker (a folder) takes it
+
+
+def test_a_preparation_that_stalls_is_handed_to_the_worker_again_by_the_relay(app, people):
+    report = reports.start(reports.current_year(), people["secretariat"])
+    db.session.commit()
+    report_id = report.id
+    assert relay_annual_reports.run() == 0  # just handed over: not stuck
+    long_ago = utcnow() - timedelta(seconds=reports.STUCK_SECONDS + 60)
+    db.session.execute(db.update(AnnualReport).where(AnnualReport.id == report_id).values(updated_at=long_ago))
+    db.session.commit()
+    assert relay_annual_reports.run() == 1
+    assert relay_annual_reports.run() == 0  # once each STUCK_SECONDS, not at every run
+    prepare_annual_report.run(report_id)
+    db.session.execute(db.update(AnnualReport).where(AnnualReport.id == report_id).values(updated_at=long_ago))
+    db.session.commit()
+    assert relay_annual_reports.run() == 0  # prepared: nothing to hand over
 
 
 # The narrative -------------------------------------------------------------------------------------------------

@@ -94,3 +94,9 @@ def send_overdue_digests(day: str | None = None) -> int:
 def prepare_annual_report(report_id: int) -> bool:
     """A report's figures, computed and stored (the secretariat's page shows the percent done meanwhile)."""
     return _committed(lambda: reports.prepare(report_id))
+
+
+@shared_task(name="worker.tasks.relay_annual_reports")
+def relay_annual_reports() -> int:
+    """Reports stuck while being prepared go to the worker again; how many were handed over."""
+    return sum(reports.hand_over(report_id) for report_id in _committed(reports.stuck_preparations))

@@ -13,9 +13,10 @@ Rules kept here:
 """
 
 import logging
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +41,7 @@ PEG = "partnership-executive-group"
 PREPARE_TASK = "worker.tasks.prepare_annual_report"
 FOREWORD_LIMIT = 10_000
 COMMENTARY_LIMIT = 5_000
+STUCK_SECONDS = 600  # a preparation whose progress has not moved for this long is handed to the worker again
 YEARS_BACK = 2  # the years the secretariat's list offers before this one, besides any year with a report
 
 CHANGED = _l(
@@ -172,6 +174,19 @@ def hand_over(report_id: int) -> bool:
         log.warning("broker unavailable: annual report %s not handed to the worker", report_id)
         return False
     return True
+
+
+def stuck_preparations(now: datetime | None = None) -> list[int]:
+    """Reports whose figures have not moved on for STUCK_SECONDS while being prepared (the broker was away when the
+    page handed them over, or a worker died mid-way): their ids, each marked as handed over again now, for the relay
+    to hand to the worker after the commit. A preparation that is alive writes its progress more often than that."""
+    table = AnnualReport.__table__
+    cutoff = (now or utcnow()) - timedelta(seconds=STUCK_SECONDS)
+    stuck = and_(table.c.progress.is_not(None), table.c.published_at.is_(None), table.c.updated_at < cutoff)
+    ids = list(db.session.scalars(select(table.c.id).where(stuck)))
+    if ids:
+        db.session.execute(update(table).where(table.c.id.in_(ids)).values(updated_at=utcnow()))
+    return ids
 
 
 def prepare(report_id: int) -> bool:
