@@ -408,3 +408,15 @@ def test_a_board_sees_only_its_own_entry_of_the_figures(app, staff, new_browser)
     assert "3.5" in main and "7 of 10 (target: 5 working days)" in main
     assert "3 (1 late, 1 never)" in main
     assert f"Work programme {LABEL}: items by status" in main
+
+
+def test_a_report_started_while_the_broker_is_down_is_kept_and_the_page_says_so(app, app_with, staff):
+    web = app_with(CELERY=broker_settings("redis://127.0.0.1:1/0"))  # nothing listens there
+    secretariat = Browser(web.test_client())
+    secretariat.submit("/account/sign-in", {"email": "secretariat@example.org", "password": DEMO_PASSWORD})
+    response = secretariat.submit(f"/secretariat/reports/{LABEL}/start", {})
+    assert response.status_code == 302
+    page = unescape(secretariat.get(response.headers["Location"]).get_data(as_text=True))
+    assert "could not be handed to the worker just now" in page and "Being prepared (0%)" in page
+    with app.app_context():
+        assert reports.by_year(YEAR).progress == 0  # the relay hands it over once the broker is back

@@ -116,8 +116,8 @@ DONE = {
     "publish": _l("The report is published."),
 }
 NOT_HANDED_OVER = _l(
-    "The figures could not be handed to the worker just now. Look again in a minute; if they are still being "
-    "prepared, prepare them again."
+    "The figures could not be handed to the worker just now: they will be, within a quarter of an hour. You can "
+    "write the narrative meanwhile."
 )
 
 
