@@ -76,7 +76,7 @@ def written(report: AnnualReport, people, **words) -> AnnualReport:
     reports.write(
         report,
         people["secretariat"],
-        report.version,
+        version=report.version,
         foreword=words.get("foreword", "A year of listening."),
         foreword_bn=words.get("foreword_bn", "শোনার একটি বছর।"),
         commentaries=words.get("commentaries", {}),
@@ -234,7 +234,9 @@ def test_a_stale_edit_is_refused_and_the_first_is_kept(people):
     opened = report.version
     written(report, people, foreword="First, saved.")
     with pytest.raises(DomainError, match="Someone else changed this report"):
-        reports.write(report, people["admin"], opened, foreword="Second, stale.", foreword_bn="", commentaries={})
+        reports.write(
+            report, people["admin"], version=opened, foreword="Second, stale.", foreword_bn="", commentaries={}
+        )
     db.session.rollback()
     assert db.session.get(AnnualReport, report.id).foreword == "First, saved."
 
@@ -255,7 +257,7 @@ def test_two_editors_at_once_the_later_save_is_refused(app, people):
 
     def edit(actor):
         found = db.session.get(AnnualReport, report_id)
-        reports.write(found, actor, version, foreword=actor.email, foreword_bn="", commentaries={})
+        reports.write(found, actor, version=version, foreword=actor.email, foreword_bn="", commentaries={})
 
     results = at_once(app, edit)
     assert sorted(results.values()) == [str(reports.CHANGED), "done"]
@@ -267,7 +269,12 @@ def test_the_narrative_has_length_limits(people):
     report = prepared(people)
     with pytest.raises(DomainError, match="10000 characters or fewer") as refused:
         reports.write(
-            report, people["secretariat"], report.version, foreword="x" * 10_001, foreword_bn="", commentaries={}
+            report,
+            people["secretariat"],
+            version=report.version,
+            foreword="x" * 10_001,
+            foreword_bn="",
+            commentaries={},
         )
     assert refused.value.field == "foreword"
     call = next(iter(proposals.current_calls_to_action().values()))
@@ -275,7 +282,7 @@ def test_the_narrative_has_length_limits(people):
         reports.write(
             report,
             people["secretariat"],
-            report.version,
+            version=report.version,
             foreword="",
             foreword_bn="",
             commentaries={call.id: ("", "y" * 5001)},
@@ -300,7 +307,7 @@ def test_saving_the_same_words_after_approval_changes_nothing(people):
     assert not reports.write(
         report,
         people["secretariat"],
-        report.version,
+        version=report.version,
         foreword=report.foreword,
         foreword_bn=report.foreword_bn,
         commentaries={},
@@ -384,7 +391,7 @@ def test_only_an_approved_report_is_published_and_then_it_never_changes(people):
     for change in (
         lambda: reports.refresh(report, people["secretariat"]),
         lambda: reports.write(
-            report, people["secretariat"], report.version, foreword="x", foreword_bn="", commentaries={}
+            report, people["secretariat"], version=report.version, foreword="x", foreword_bn="", commentaries={}
         ),
         lambda: reports.publish(report, people["secretariat"]),
     ):
@@ -430,3 +437,16 @@ def test_the_demo_has_last_years_report_published_and_this_years_a_draft(app):
         assert last.agenda_item.meeting.board.slug == PEG and last.published_at is not None
         assert this.foreword and this.foreword_bn and this.progress is None
         db.session.remove()
+
+
+def test_without_a_version_the_narrative_is_still_guarded_against_a_save_between_reading_and_writing(app, people):
+    """A caller that gives no version (a script, another area) still loses to a save made after it read the report."""
+    report = prepared(people)  # read here
+    with app.app_context():  # another session saves meanwhile
+        other = db.session.get(AnnualReport, report.id)
+        reports.write(other, accounts.user_by_email("admin@example.org"), foreword="Saved first.", foreword_bn="")
+        db.session.commit()
+        db.session.remove()
+    with pytest.raises(DomainError, match="Someone else changed this report"):
+        reports.write(report, people["secretariat"], foreword="Read before, written after.", foreword_bn="")
+    assert db.session.get(AnnualReport, report.id).foreword == "Saved first."

@@ -72,7 +72,9 @@ def report_in(app, state: str = "draft", prepared: bool = True) -> int:
         report = db.session.get(AnnualReport, report_id)
         if state != "draft":
             secretariat = accounts.user_by_email("secretariat@example.org")
-            reports.write(report, secretariat, report.version, foreword="Hello.", foreword_bn="নমস্কার।", commentaries={})
+            reports.write(
+                report, secretariat, version=report.version, foreword="Hello.", foreword_bn="নমস্কার।", commentaries={}
+            )
             reports.put_to_peg(report, secretariat)
         if state in ("approved", "published"):
             reports.record_approval(report, secretariat)
@@ -242,7 +244,7 @@ def test_put_to_peg_without_a_meeting_says_to_schedule_one_on_the_page(app, staf
         for meeting in meetings.all_meetings(partnership.board_by_slug(PEG)):
             meetings.cancel_meeting(meeting, secretariat)
         report = db.session.get(AnnualReport, report_id)
-        reports.write(report, secretariat, report.version, foreword="Hi.", foreword_bn="হাই।", commentaries={})
+        reports.write(report, secretariat, version=report.version, foreword="Hi.", foreword_bn="হাই।", commentaries={})
         db.session.commit()
     response = as_role(new_browser, "secretariat").submit(f"/secretariat/reports/{LABEL}/put-to-peg", {})
     page = unescape(response.get_data(as_text=True))

@@ -23,7 +23,7 @@ def make(secretariat: Person) -> int:
         if reports.by_year(year) is not None:
             continue
         report = reports.prepare_now(reports.start(year, secretariat))
-        reports.write(report, secretariat, report.version, foreword=FOREWORD, foreword_bn=FOREWORD_BN, commentaries={})
+        reports.write(report, secretariat, foreword=FOREWORD, foreword_bn=FOREWORD_BN)
         if year < this_year:
             _publish(report, secretariat)
         made += 1

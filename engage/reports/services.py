@@ -230,19 +230,21 @@ def _unpublished(report_id: int):
 def write(
     report: AnnualReport,
     actor: Person,
-    version: int,
     *,
     foreword: str,
     foreword_bn: str,
-    commentaries: dict[int, tuple[str, str]],
+    commentaries: dict[int, tuple[str, str]] | None = None,
+    version: int | None = None,
 ) -> bool:
     """Save the narrative: the foreword and a commentary per call to action of the current plan (`commentaries`:
-    priority id -> (English, Bengali)), as the form showed them at `version`. Refused once published, and when
-    someone saved since the form was opened. A change to a report already put to PEG takes it back to draft (it must
-    be put to PEG and approved again). Returns whether anything changed."""
+    priority id -> (English, Bengali); the calls left out keep theirs). Given the `version` a form showed, refused when
+    someone saved since the form was opened; without it, still refused when someone saves between this reading and
+    this writing (the version column in the UPDATE). Refused once published. A change to a report already put to PEG
+    takes it back to draft (it must be put to PEG and approved again). Returns whether anything changed."""
     _must_run(actor)
     _not_published(report)
-    if report.version != version:
+    commentaries = commentaries or {}
+    if version is not None and report.version != version:
         raise DomainError(CHANGED)
     _within(foreword, FOREWORD_LIMIT, "foreword")
     _within(foreword_bn, FOREWORD_LIMIT, "foreword_bn")

@@ -192,7 +192,7 @@ def narrative(year: int):
             reports.write(
                 report,
                 current_user,
-                form.version.data,
+                version=form.version.data,
                 foreword=form.foreword.data or "",
                 foreword_bn=form.foreword_bn.data or "",
                 commentaries=form.commentaries(),

@@ -103,7 +103,9 @@ def test_put_to_peg_with_no_meeting_says_to_schedule_one(app, page, visit, follo
     with app.app_context():
         secretariat = accounts.user_by_email(demo["secretariat"])
         report = reports.prepare_now(reports.start(municipal_year(today()), secretariat))
-        reports.write(report, secretariat, report.version, foreword="Hello.", foreword_bn="নমস্কার।", commentaries={})
+        reports.write(
+            report, secretariat, version=report.version, foreword="Hello.", foreword_bn="নমস্কার।", commentaries={}
+        )
         db.session.commit()
     sign_in_as(page, demo["secretariat"])
     visit(page, f"/secretariat/reports/{LABEL}/put-to-peg")
