@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engage.accounts.models import BOARD_ROLES, Person
@@ -101,7 +101,8 @@ def by_year(year: int) -> AnnualReport | None:
 def overview() -> list[tuple[int, AnnualReport | None]]:
     """The years the secretariat's list shows, newest first, each with its report (None when not started): this
     year, the YEARS_BACK before it, and every year that has a report."""
-    reports = {report.year: report for report in db.session.scalars(select(AnnualReport))}
+    query = select(AnnualReport).options(defer(AnnualReport.figures))  # a list of states: not every year's figures
+    reports = {report.year: report for report in db.session.scalars(query)}
     now = current_year()
     years = sorted(set(reports) | set(range(now - YEARS_BACK, now + 1)), reverse=True)
     return [(year, reports.get(year)) for year in years]
@@ -166,11 +167,11 @@ def refresh(report: AnnualReport, actor: Person) -> AnnualReport:
 
 
 def hand_over(report_id: int) -> bool:
-    """After the commit: ask the worker to prepare the report's figures. False when the broker did not take it (the
-    page keeps saying it is being prepared, and offers to prepare it again)."""
+    """After the commit: ask the worker to prepare the report's figures. False when the broker did not take it: the
+    page keeps saying it is being prepared, and the relay hands it over again (stuck_preparations)."""
     try:
         current_app.extensions["celery"].send_task(PREPARE_TASK, args=[report_id], retry=False)
-    except Exception:  # noqa: BLE001 - whatever the broker does, the request goes on; the secretariat can retry
+    except Exception:  # noqa: BLE001 - whatever the broker does, the request goes on; the relay hands it over later
         log.warning("broker unavailable: annual report %s not handed to the worker", report_id)
         return False
     return True
