@@ -200,7 +200,8 @@ def test_the_secretariat_takes_a_report_from_start_to_published(app, staff, new_
     words |= {f"commentary_{calls[0]}": "Homes first.", f"commentary_{calls[0]}_bn": "প্রথমে ঘর।"}
     assert write(secretariat, words).status_code == 302
     page = unescape(secretariat.get(f"/secretariat/reports/{LABEL}").get_data(as_text=True))
-    assert "The narrative is saved" in page and "A year of listening." in page
+    assert "The narrative is saved" in page
+    assert "A year of listening." in secretariat.get(f"/secretariat/reports/{LABEL}/narrative").get_data(as_text=True)
 
     for step, done, state in (
         ("put-to-peg", "on the agenda of PEG's next meeting", "With PEG"),
@@ -272,7 +273,7 @@ def test_hostile_text_in_the_narrative_is_shown_as_text(app, staff, new_browser)
     for page in (f"/secretariat/reports/{LABEL}", f"/secretariat/reports/{LABEL}/narrative"):
         html = secretariat.get(page).get_data(as_text=True)
         assert "<script>alert" not in html and "<b>bold</b>" not in html
-        assert "&lt;script&gt;alert(" in html
+    assert "&lt;script&gt;alert(" in html  # the form gives it back as text
     with app.app_context():
         assert "\x00" not in reports.by_year(YEAR).foreword
 
