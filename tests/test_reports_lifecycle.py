@@ -450,3 +450,18 @@ def test_without_a_version_the_narrative_is_still_guarded_against_a_save_between
     with pytest.raises(DomainError, match="Someone else changed this report"):
         reports.write(report, people["secretariat"], foreword="Read before, written after.", foreword_bn="")
     assert db.session.get(AnnualReport, report.id).foreword == "Saved first."
+
+
+def test_a_report_whose_peg_meeting_is_cancelled_goes_to_pegs_next_meeting(people):
+    report = written(prepared(people), people)
+    first, later = peg_meeting(people["secretariat"], days=7), peg_meeting(people["secretariat"], days=28)
+    reports.put_to_peg(report, people["secretariat"])
+    assert report.agenda_item.meeting_id == first.id and reports.on_the_agenda(report)
+    with pytest.raises(DomainError, match="already on the agenda"):
+        reports.put_to_peg(report, people["secretariat"])
+    meetings.cancel_meeting(first, people["secretariat"])
+    assert not reports.on_the_agenda(report)
+    with pytest.raises(DomainError, match="no longer on a PEG agenda"):
+        reports.record_approval(report, people["peg_chair"])
+    reports.put_to_peg(report, people["secretariat"])
+    assert report.agenda_item.meeting_id == later.id and report.state == "put_to_peg"

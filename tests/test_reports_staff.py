@@ -423,3 +423,29 @@ def test_a_report_started_while_the_broker_is_down_is_kept_and_the_page_says_so(
     assert "could not be handed to the worker just now" in page and "Being prepared (0%)" in page
     with app.app_context():
         assert reports.by_year(YEAR).progress == 0  # the relay hands it over once the broker is back
+
+
+def test_when_pegs_meeting_is_cancelled_the_page_offers_to_put_the_report_to_the_next(app, staff, new_browser):
+    report_in(app, "put_to_peg")
+    secretariat = as_role(new_browser, "secretariat")
+    page = unescape(secretariat.get(f"/secretariat/reports/{LABEL}").get_data(as_text=True))
+    assert "Record PEG's approval" in page and "Put the report to PEG" not in page
+    with app.app_context():
+        for meeting in meetings.all_meetings(partnership.board_by_slug(PEG)):
+            meetings.cancel_meeting(meeting, accounts.user_by_email("secretariat@example.org"))
+        day = (utcnow() + timedelta(days=30)).date()
+        later = meetings.create_meeting(
+            partnership.board_by_slug(PEG),
+            accounts.user_by_email("secretariat@example.org"),
+            day=day,
+            starts=time(10),
+            ends=time(12),
+            place="Town Hall",
+        )
+        db.session.commit()
+        later_id = later.id
+    page = unescape(secretariat.get(f"/secretariat/reports/{LABEL}").get_data(as_text=True))
+    assert "That meeting is cancelled" in page and "Record PEG's approval" not in page
+    assert secretariat.submit(f"/secretariat/reports/{LABEL}/put-to-peg", {}).status_code == 302
+    with app.app_context():
+        assert reports.by_year(YEAR).agenda_item.meeting_id == later_id

@@ -311,9 +311,12 @@ def _flush() -> None:
 
 def put_to_peg(report: AnnualReport, actor: Person) -> AnnualReport:
     """Put a draft whose figures are prepared and whose foreword is written to PEG: an item on the agenda of PEG's
-    next meeting that is not cancelled (the same item again if it is still on that meeting's agenda)."""
+    next meeting that is not cancelled (the same item again if it is still on that meeting's agenda). A report whose
+    item came off the agenda (its meeting cancelled, or the item dropped) is put to PEG's next meeting again."""
     _must_run(actor)
-    if report.state != "draft":
+    if report.state == "put_to_peg" and on_the_agenda(report):
+        raise DomainError(_l("The report is already on the agenda of PEG's next meeting"))
+    if report.state not in ("draft", "put_to_peg"):
         raise DomainError(_l("Only a draft can be put to PEG"))
     if not ready(report):
         raise DomainError(_l("Wait until the figures are prepared, then put the report to PEG"))
@@ -336,6 +339,12 @@ def put_to_peg(report: AnnualReport, actor: Person) -> AnnualReport:
     return report
 
 
+def on_the_agenda(report: AnnualReport) -> bool:
+    """Whether the report's item is still on the agenda of a PEG meeting that goes ahead."""
+    item = report.agenda_item
+    return item is not None and item.dropped_at is None and item.meeting.cancelled_at is None
+
+
 def _paper(report: AnnualReport) -> str:
     link = current_app.config["PUBLIC_URL"] + f"/secretariat/reports/{report.label}"
     return (
@@ -350,6 +359,8 @@ def record_approval(report: AnnualReport, actor: Person) -> AnnualReport:
         raise DomainError(_l("Only the secretariat or PEG's chair can record PEG's approval"))
     if report.state != "put_to_peg":
         raise DomainError(_l("Put the report to PEG before recording its approval"))
+    if not on_the_agenda(report):
+        raise DomainError(_l("The report is no longer on a PEG agenda: put it to PEG's next meeting first"))
     report.state = "approved"
     report.approved_at = utcnow()
     report.approved_by_id = actor.id

@@ -62,6 +62,7 @@ def show(year: int):
         report=report,
         figures=report.figures,
         ready=reports.ready(report),
+        on_the_agenda=reports.on_the_agenda(report),
         runs_reports=reports.runs_reports(current_user),
         records_approval=reports.records_approval(current_user),
     )
