@@ -465,3 +465,25 @@ def test_a_report_whose_peg_meeting_is_cancelled_goes_to_pegs_next_meeting(peopl
         reports.record_approval(report, people["peg_chair"])
     reports.put_to_peg(report, people["secretariat"])
     assert report.agenda_item.meeting_id == later.id and report.state == "put_to_peg"
+
+
+def test_a_report_is_never_published_with_words_peg_did_not_approve(app, people):
+    """One person changes the words of an approved report while another publishes it: one of them wins."""
+    report = approved(people)
+    report_id, approved_words = report.id, report.foreword
+    db.session.remove()
+
+    def change(actor):
+        found = db.session.get(AnnualReport, report_id)
+        if actor.email.startswith("admin"):
+            reports.write(found, actor, foreword="Words PEG never saw.", foreword_bn="")
+        else:
+            reports.publish(found, actor)
+
+    results = at_once(app, change)
+    assert set(results.values()) in ({"done", str(reports.MOVED_ON)}, {"done", str(reports.CHANGED)})
+    kept = db.session.get(AnnualReport, report_id)
+    if kept.state == "published":
+        assert kept.foreword == approved_words
+    else:
+        assert (kept.state, kept.foreword) == ("draft", "Words PEG never saw.")

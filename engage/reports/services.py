@@ -49,6 +49,7 @@ CHANGED = _l(
     "report, then save again"
 )
 
+MOVED_ON = _l("Someone else changed this report a moment ago. Look at it again, then try again")
 
 # Who may do what ----------------------------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ def refresh(report: AnnualReport, actor: Person) -> AnnualReport:
     _not_published(report)
     report.progress = 0
     _back_to_draft(report)
-    _flush()
+    _flush(MOVED_ON)
     audit.record(actor, "refresh_annual_report", report)
     return report
 
@@ -297,13 +298,13 @@ def _back_to_draft(report: AnnualReport) -> None:
         report.approved_at = report.approved_by_id = None
 
 
-def _flush() -> None:
-    """Write now, so an edit that lost a race is refused here rather than at the commit."""
+def _flush(lost=CHANGED) -> None:
+    """Write now, so a change that lost a race is refused here (saying `lost`) rather than at the commit."""
     try:
         db.session.flush()
     except StaleDataError as error:
         db.session.rollback()
-        raise DomainError(CHANGED) from error
+        raise DomainError(lost) from error
 
 
 # PEG and publishing --------------------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def put_to_peg(report: AnnualReport, actor: Person) -> AnnualReport:
     report.agenda_item_id = item.id
     report.agenda_item = item
     report.state = "put_to_peg"
-    _flush()
+    _flush(MOVED_ON)
     audit.record(actor, "put_annual_report_to_peg", report, meeting=meeting.id, agenda_item=item.id)
     return report
 
@@ -364,7 +365,7 @@ def record_approval(report: AnnualReport, actor: Person) -> AnnualReport:
     report.state = "approved"
     report.approved_at = utcnow()
     report.approved_by_id = actor.id
-    _flush()
+    _flush(MOVED_ON)
     audit.record(actor, "approve_annual_report", report)
     return report
 
@@ -378,6 +379,6 @@ def publish(report: AnnualReport, actor: Person) -> AnnualReport:
     report.state = "published"
     report.published_at = utcnow()
     report.published_by_id = actor.id
-    _flush()
+    _flush(MOVED_ON)
     audit.record(actor, "publish_annual_report", report)
     return report
