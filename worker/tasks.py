@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from celery import shared_task
 
@@ -14,8 +15,10 @@ from engage.programmes import reminders
 from engage.reports import services as reports
 from engage.triage import overdue
 
+Done = TypeVar("Done")
 
-def _committed(job: Callable[[], int]) -> int:
+
+def _committed(job: Callable[[], Done]) -> Done:
     """A scheduled job: its service, then one commit (which hands any notices it wrote to the worker)."""
     try:
         done = job()
