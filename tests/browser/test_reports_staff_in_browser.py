@@ -98,6 +98,9 @@ def test_the_secretariat_takes_the_years_report_from_start_to_published(
     visit(page, f"/secretariat/reports/{LABEL}?lang=bn")
     expect(heading(page)).to_have_text(f"বার্ষিক প্রতিবেদন {LABEL}")
     problems = misread(page)
+    visit(page, "/workspace/health-and-wellbeing-board/annual-report")  # a board's own figures, still in Bengali
+    expect(heading(page)).to_have_text("বার্ষিক প্রতিবেদনের পরিসংখ্যান")
+    problems += misread(page)
     assert not problems, "\n".join(problems)
 
 
