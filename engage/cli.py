@@ -21,6 +21,7 @@ from engage.programmes import meetings
 from engage.programmes.models import Meeting
 from engage.proposals import services as proposals
 from engage.proposals.models import Proposal
+from engage.reports import demo as annual_reports
 from engage.time import utcnow
 from engage.triage import services as triage
 
@@ -101,6 +102,7 @@ def demo_command(accounts_only: bool) -> None:
     made.append(f"{len(residents)} more residents, and {proposals_made} proposals")
     if not accounts_only:
         made.append(f"{_demo_congresses()} congresses")
+        made.append(f"{annual_reports.make(accounts.user_by_email('secretariat@example.org'))} annual reports")
     db.session.commit()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email in [a[0] for a in DEMO_ACCOUNTS] + [DEMO_PEG_MEMBER[0]] + [r[0] for r in DEMO_RESIDENTS]:

@@ -744,10 +744,12 @@ def test_the_workspace_navigation_says_where_you_are_and_offers_pegs_pages_only_
         ("Work programmes", False),
         ("Meetings", False),
         ("Response wording", False),
+        ("Annual report figures", False),
         ("Public page", False),
     ]
     peg = links(admin.get(f"/workspace/{triage.PEG}/escalations").get_data(as_text=True))
     assert ("Escalations", True) in peg and ("Progress of all boards", False) in peg and ("Queue", False) in peg
+    assert ("Annual reports", False) in peg and ("Annual reports", False) not in queue
     assert ("Meetings", True) in links(admin.get(f"/workspace/{HEALTH}/meetings/").get_data(as_text=True))
     bengali = admin.get(f"/workspace/{HEALTH}/?lang=bn").get_data(as_text=True)  # kept once for each language
     assert "উত্তরের লেখা" in bengali and "Response wording" not in bengali

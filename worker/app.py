@@ -39,6 +39,8 @@ celery.conf.beat_schedule = {
     },
     "forget-congress-needs": {"task": "worker.tasks.forget_congress_needs", "schedule": crontab(minute=30, hour=3)},
     "delete-ended-sessions": {"task": "worker.tasks.delete_ended_sessions", "schedule": 3600.0},
+    # An annual report whose preparation stalled (the broker away, a worker gone) is handed over again.
+    "relay-annual-reports": {"task": "worker.tasks.relay_annual_reports", "schedule": 300.0},
     # Daily in June it reminds the boards that have not published next year's programme (weekly to each person).
     "work-programme-reminders": {
         "task": "worker.tasks.send_work_programme_reminders",

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 from celery import shared_task
 
@@ -12,10 +13,13 @@ from engage.extensions import db
 from engage.notices import delivery, services
 from engage.programmes import reminders
 from engage.proposals import resolution
+from engage.reports import services as reports
 from engage.triage import overdue
 
+Done = TypeVar("Done")
 
-def _committed(job: Callable[[], int]) -> int:
+
+def _committed(job: Callable[[], Done]) -> Done:
     """A scheduled job: its service, then one commit (which hands any notices it wrote to the worker)."""
     try:
         done = job()
@@ -96,3 +100,15 @@ def ask_resolution_checks(now: str | None = None) -> int:
     resolve what you raised?": a scan of the checks whose time has come, each asked once (`now`, an ISO time in UTC,
     stands in for the present)."""
     return _committed(lambda: resolution.ask_due(datetime.fromisoformat(now) if now else None))
+
+
+@shared_task(name="worker.tasks.prepare_annual_report")
+def prepare_annual_report(report_id: int) -> bool:
+    """A report's figures, computed and stored (the secretariat's page shows the percent done meanwhile)."""
+    return _committed(lambda: reports.prepare(report_id))
+
+
+@shared_task(name="worker.tasks.relay_annual_reports")
+def relay_annual_reports() -> int:
+    """Reports stuck while being prepared go to the worker again; how many were handed over."""
+    return sum(reports.hand_over(report_id) for report_id in _committed(reports.stuck_preparations))

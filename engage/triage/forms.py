@@ -28,19 +28,20 @@ OUT_OF_DATE = _l("This page was out of date. Open the proposal again and make yo
 
 
 class VersionField(IntegerField):
-    """The version of the proposal the page showed, sent back hidden. Without it, or unreadable, the page is out of
-    date: said in the page's language, not with WTForms' own English."""
+    """The version of the proposal (or other row) the page showed, sent back hidden. Without it, or unreadable, the
+    page is out of date (`out_of_date` says so): said in the page's language, not with WTForms' own English."""
 
     widget = HiddenInput()
 
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label, validators=[InputRequired(message=OUT_OF_DATE)], **kwargs)
+    def __init__(self, label=None, out_of_date=OUT_OF_DATE, **kwargs):
+        super().__init__(label, validators=[InputRequired(message=out_of_date)], **kwargs)
+        self.out_of_date = out_of_date
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(str(OUT_OF_DATE)) from error
+            raise ValueError(str(self.out_of_date)) from error
 
 
 class DecisionForm(FlaskForm):
