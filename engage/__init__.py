@@ -169,6 +169,7 @@ def _blueprints(app: Flask) -> None:
     from engage.programmes.workspace_routes import bp as work_programmes_bp
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
+    from engage.reports.routes import bp as reports_bp
     from engage.site.routes import bp as site_bp
     from engage.triage.routes import bp as workspace_bp
 
@@ -187,6 +188,7 @@ def _blueprints(app: Flask) -> None:
         meeting_routes.public,
         programmes_bp,
         work_programmes_bp,
+        reports_bp,
         dev_mail,
     ):
         app.register_blueprint(blueprint)
