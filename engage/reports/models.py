@@ -42,9 +42,7 @@ class AnnualReport(db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship()
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
-    commentaries: Mapped[list["ReportCommentary"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan"
-    )
+    commentaries: Mapped[list["ReportCommentary"]] = relationship(back_populates="report", cascade="all, delete-orphan")
 
     @property
     def label(self) -> str:
