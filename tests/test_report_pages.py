@@ -265,6 +265,38 @@ def test_the_pdf_holds_the_same_figures_with_bookmarks_a_title_and_a_language(ap
     assert "Foreword" in bookmarks and "Boards" in bookmarks and "Congresses" in bookmarks
 
 
+def test_the_pdf_is_drawn_once_and_kept_and_the_worker_draws_it_ahead(app, published):
+    from engage.reports.models import ReportDocument
+    from worker.tasks import draw_report_pdfs
+
+    client = app.test_client()
+    first = client.get("/reports/2026-27.pdf").data
+    with app.app_context():
+        kept = db.session.scalars(db.select(ReportDocument)).all()
+        assert [(row.lang, row.pdf) for row in kept] == [("en", first)]
+        report = db.session.scalars(db.select(AnnualReport)).one()
+        report.foreword = "Changed after it was drawn"  # (a published report never changes: this shows what is sent)
+        db.session.commit()
+        report_id = report.id
+    assert client.get("/reports/2026-27.pdf").data == first
+    with app.app_context():
+        assert draw_report_pdfs(report_id) == 0
+        kept = dict(db.session.execute(db.select(ReportDocument.lang, ReportDocument.pdf)).all())
+    assert set(kept) == {"en", "bn"} and kept["en"] == first
+    bengali = PdfReader(io.BytesIO(kept["bn"]))
+    assert bengali.trailer["/Root"]["/Lang"] == "bn"
+    assert "Changed after it was drawn" in " ".join(page.extract_text() for page in bengali.pages)
+    assert client.get("/reports/2026-27.pdf?lang=bn").data == kept["bn"]
+    # Its links lead to the public site, wherever it was drawn.
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in bengali.pages
+        for annotation in page.get("/Annots") or []
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+    assert "http://engage.test/proposals/TH-2026-00042" in links
+
+
 def test_the_csv_and_json_hold_every_figure_with_small_counts_of_people_hidden(app, published):
     client = app.test_client()
     response = client.get("/reports/2026-27.csv")
@@ -316,6 +348,19 @@ def test_a_report_not_yet_published_is_not_found_by_anyone(app, new_browser, sta
         response = signed_in_as(new_browser, role).get(f"/reports/2026-27{suffix}")
         assert response.status_code == 404, role
     assert "2026-27" not in app.test_client().get("/reports/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("suffix", ["", ".csv", ".json", ".pdf"])
+def test_a_published_report_is_for_everyone(app, new_browser, published, suffix):
+    from test_roles import ROLES, signed_in_as
+
+    app.test_cli_runner().invoke(args=["demo", "--accounts-only"])
+    archive = set()
+    for role in ROLES:
+        person = signed_in_as(new_browser, role)
+        assert person.get(f"/reports/2026-27{suffix}").status_code == 200, role
+        archive.add(re.search(r'href="/reports/2026-27"', person.get("/reports/").get_data(as_text=True)) is not None)
+    assert archive == {True}
 
 
 @pytest.mark.parametrize(
@@ -467,3 +512,19 @@ def test_a_call_to_action_in_bengali(app, live):
 
 def test_a_call_to_action_that_does_not_exist_is_not_found(app, live):
     assert app.test_client().get("/calls-to-action/99").status_code == 404
+
+
+def test_a_report_and_the_archive_cost_a_handful_of_queries_however_many_commentaries(app, published):
+    from support import QueryCounter
+
+    with app.app_context():
+        engine = db.engine
+        report = db.session.scalars(db.select(AnnualReport)).one()
+        for priority in partnership.current_plan().priorities[1:]:
+            report.commentaries.append(ReportCommentary(priority=priority, text=f"On {priority.number}"))
+        db.session.commit()
+    client = app.test_client()
+    for address, most in (("/reports/2026-27", 4), ("/reports/", 2)):
+        with QueryCounter(engine) as counter:
+            assert client.get(address).status_code == 200
+        assert counter.count <= most, (address, counter.statements)

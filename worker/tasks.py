@@ -11,6 +11,7 @@ from engage.congress import services as congresses
 from engage.extensions import db
 from engage.notices import delivery, services
 from engage.programmes import reminders
+from engage.reports import pdf as report_pdfs
 from engage.triage import overdue
 
 
@@ -87,3 +88,10 @@ def send_overdue_digests(day: str | None = None) -> int:
     """Each working day, one list to each board's chairs and officers of its proposals past the target to
     acknowledge them (`day`, an ISO date, stands in for today)."""
     return _committed(lambda: overdue.send_overdue_digests(date.fromisoformat(day) if day else None))
+
+
+@shared_task(name="worker.tasks.draw_report_pdfs")
+def draw_report_pdfs(report_id: int) -> int:
+    """A published report's PDF in each language, drawn and kept ahead of its first visitor (run when it is
+    published: WeasyPrint takes seconds over a year's report)."""
+    return _committed(lambda: report_pdfs.draw_ahead(report_id) or 0)

@@ -2,20 +2,27 @@
 (templates/reports/_report.html) in a document of its own (templates/reports/print.html) with print styles
 (print.css beside this file), drawn by WeasyPrint. Noto Sans and Noto Sans Bengali (Debian's fonts-noto-core) draw
 both languages; every heading is a bookmark (WeasyPrint's own rule for h1-h6); the document's title and language
-are its <title> and <html lang>.
+are its <title> and <html lang>; its links lead to the public site (PUBLIC_URL).
 
-A published report never changes, so each language's PDF is drawn once per process and kept."""
+Drawing a year's report takes WeasyPrint seconds (measured: a report with 500 work programme items, 176 pages, about
+20 s on the 2-core development machine), so each language's PDF is drawn once and kept in the database
+(ReportDocument): a published report never changes. The first request for it draws it, unless draw_ahead() did
+(the worker, when a report is published)."""
 
 from pathlib import Path
 
-from flask import render_template, request
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from engage.extensions import db
+from engage.reports.models import AnnualReport, ReportDocument
 
 PRINT_CSS = Path(__file__).with_name("print.css")
-_kept: dict[tuple, bytes] = {}
-_KEEP_AT_MOST = 16
 
 
-def html_of(report) -> str:
+def html_of(report: AnnualReport) -> str:
     return render_template("reports/print.html", report=report, figures=report.figures or {})
 
 
@@ -26,12 +33,39 @@ def draw(html: str, base_url: str) -> bytes:
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
 
 
-def of_report(report, lang: str) -> bytes:
-    key = (report.id, report.version, lang, request.url_root)
-    document = _kept.get(key)
-    if document is None:
-        document = draw(html_of(report), request.url_root)
-        if len(_kept) >= _KEEP_AT_MOST:
-            _kept.clear()
-        _kept[key] = document
+def _drawn(report: AnnualReport, lang: str) -> bytes:
+    base_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
+    if has_request_context():
+        return draw(html_of(report), base_url)
+    with current_app.test_request_context(f"/reports/{report.label}.pdf", base_url=base_url), force_locale(lang):
+        return draw(html_of(report), base_url)
+
+
+def _keep(report: AnnualReport, lang: str, document: bytes) -> None:
+    """Kept unless another process kept its own first (the same document)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(ReportDocument)
+    db.session.execute(insert.values(report_id=report.id, lang=lang, pdf=document).on_conflict_do_nothing())
+
+
+def of_report(report: AnnualReport, lang: str) -> bytes:
+    """The published report's PDF in the page's language (lang): the kept one, else drawn now and kept (the caller
+    commits)."""
+    kept = db.session.scalar(
+        db.select(ReportDocument.pdf).where(ReportDocument.report_id == report.id, ReportDocument.lang == lang)
+    )
+    if kept is not None:
+        return kept
+    document = _drawn(report, lang)
+    _keep(report, lang, document)
     return document
+
+
+def draw_ahead(report_id: int) -> None:
+    """Draw and keep a published report's PDF in every language, so that no visitor waits for it (the worker runs
+    this when a report is published; the caller commits)."""
+    report = db.session.get(AnnualReport, report_id)
+    if report is None or report.state != "published":
+        return
+    for lang in current_app.config["LANGUAGES"]:
+        of_report(report, lang)

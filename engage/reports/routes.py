@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_date
 from flask_login import current_user
 
+from engage.extensions import db
 from engage.i18n import gettext, language, own_language
 from engage.reports import archive, charts, downloads, labels, pdf
 from engage.reports.figures import THRESHOLD
@@ -74,6 +75,7 @@ def report_json(year: int):
 def report_pdf(year: int):
     report = _published(year)
     document = pdf.of_report(report, language())
+    db.session.commit()  # the PDF kept, when it was drawn now
     return _download(document, "application/pdf", report, "pdf", disposition="inline")
 
 

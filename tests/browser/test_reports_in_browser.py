@@ -6,7 +6,7 @@ import copy
 import pytest
 from playwright.sync_api import expect
 from test_phone_in_browser import NARROW, SIDEWAYS
-from test_report_pages import LIVE, add_report
+from test_report_pages import FIGURES, LIVE, add_report
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,12 @@ def published(app, monkeypatch):
     from engage.reports import figures
 
     add_report(app, year=2025)
-    add_report(app, foreword_bn="বাংলায় মুখবন্ধ\nদ্বিতীয় লাইন")
+    # Words longer than a phone is wide, where the report shows text: the foreword, a chart's label, a table's cell.
+    long = copy.deepcopy(FIGURES)
+    long["partnership"]["proposals"]["by_ward"][0]["ward"] = "Ward" * 40
+    long["boards"][0]["programme"]["items"][0]["target"] = "Trees" * 40
+    long["congresses"][0]["workshops"][0]["title"] = "Workshop" * 20
+    add_report(app, figures=long, foreword="Foreword" * 40, foreword_bn="বাংলায় মুখবন্ধ\nদ্বিতীয় লাইন")
     monkeypatch.setattr(figures, "live", lambda number: {**copy.deepcopy(LIVE), "number": number})
 
 
