@@ -23,7 +23,10 @@ def published(app, monkeypatch):
     long["boards"][0]["programme"]["items"][0]["target"] = "Trees" * 40
     long["congresses"][0]["workshops"][0]["title"] = "Workshop" * 20
     add_report(app, figures=long, foreword="Foreword" * 40, foreword_bn="বাংলায় মুখবন্ধ\nদ্বিতীয় লাইন")
-    monkeypatch.setattr(figures, "live", lambda number: {**copy.deepcopy(LIVE), "number": number})
+    live = copy.deepcopy(LIVE)
+    live["items"][1]["title"] = "Quiet" * 40
+    live["proposals"]["by_ward"][0]["ward"] = "Ward" * 40
+    monkeypatch.setattr(figures, "live", lambda number: {**copy.deepcopy(live), "number": number})
 
 
 PAGES = ["/reports/", "/reports/2026-27", "/calls-to-action/3"]
@@ -49,7 +52,10 @@ def test_the_archive_a_report_and_a_call_to_action_pass_axe(page, visit, follow,
 @pytest.mark.parametrize("lang", ["en", "bn"])
 def test_nothing_scrolls_sideways_at_320_pixels(open_page, visit, published, lang):
     page = open_page(NARROW, is_mobile=True, has_touch=True)
+    desktop = open_page()
     for path in PAGES:
+        visit(desktop, f"{path}?lang={lang}")
+        assert desktop.evaluate(SIDEWAYS)["page"] == 0, path
         visit(page, f"{path}?lang={lang}")
         found = page.evaluate(SIDEWAYS)
         assert found == {"page": 0, "wide": [], "scrolling": []}, (path, found)
