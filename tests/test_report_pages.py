@@ -262,6 +262,8 @@ def test_the_pdf_holds_the_same_figures_with_bookmarks_a_title_and_a_language(ap
     assert reader.metadata.title == "Tower Hamlets Partnership annual report 2026-27"
     assert reader.trailer["/Root"]["/Lang"] == "en"
     bookmarks = list(titles(reader.outline))
+    # The charts' bars are drawn, in the pages' blue (#1d70b8).
+    assert any(b"0.113725 0.439216 0.721569 rg" in page.get_contents().get_data() for page in reader.pages)
     assert "Foreword" in bookmarks and "Boards" in bookmarks and "Congresses" in bookmarks
 
 
