@@ -27,6 +27,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app
 WORKDIR /app
 
+# WeasyPrint (the annual report's PDF) draws with Pango and subsets fonts with HarfBuzz; Noto draws English and Bengali.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml ./
 COPY engage engage
 COPY worker worker

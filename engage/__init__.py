@@ -170,6 +170,7 @@ def _blueprints(app: Flask) -> None:
     from engage.proposals.routes import bp as proposals_bp
     from engage.proposals.staff_routes import bp as moderation_bp
     from engage.reports import staff_routes as report_staff_routes
+    from engage.reports.routes import bp as reports_bp
     from engage.site.routes import bp as site_bp
     from engage.triage.routes import bp as workspace_bp
 
@@ -190,6 +191,7 @@ def _blueprints(app: Flask) -> None:
         work_programmes_bp,
         report_staff_routes.bp,
         report_staff_routes.workspace,
+        reports_bp,
         dev_mail,
     ):
         app.register_blueprint(blueprint)

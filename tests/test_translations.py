@@ -345,6 +345,7 @@ PUBLIC_PAGES = [
     f"/plans/{CURRENT_PLAN['slug']}",
     *(f"/plans/{plan['slug']}" for plan in DATA["plans"] if not plan.get("current")),
     "/accessibility",
+    "/reports/",
     "/privacy",
     "/account/sign-in",
     "/account/register",

@@ -3,7 +3,7 @@ a worker, its narrative written by the secretariat, put to PEG, approved, then p
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.accounts.models import User
@@ -59,3 +59,15 @@ class ReportCommentary(db.Model):
 
     report: Mapped[AnnualReport] = relationship(back_populates="commentaries")
     priority: Mapped[Priority] = relationship()
+
+
+class ReportDocument(db.Model):
+    """A published report's PDF in one language, drawn once (engage.reports.pdf) and kept: the report never changes,
+    and drawing a year's report takes WeasyPrint some seconds."""
+
+    __tablename__ = "annual_report_document"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("annual_report.id", ondelete="CASCADE"), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(5), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from engage.extensions import db
 from engage.partnership import services as partnership
 from engage.programmes import meetings
 from engage.programmes import services as work_programmes
+from engage.reports import figures
 
 bp = Blueprint("site", __name__)
 
@@ -29,7 +30,8 @@ def calls_to_action():
 
 @bp.get("/calls-to-action/<int:number>")
 def call_to_action(number: int):
-    return render_template("site/call_to_action.html", priority=found(partnership.call_to_action(number)))
+    priority = found(partnership.call_to_action(number))
+    return render_template("site/call_to_action.html", priority=priority, live=figures.live(number))
 
 
 @bp.get("/plans/")
