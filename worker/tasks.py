@@ -113,6 +113,8 @@ def prepare_annual_report(report_id: int) -> bool:
 def relay_annual_reports() -> int:
     """Reports stuck while being prepared go to the worker again; how many were handed over."""
     return sum(reports.hand_over(report_id) for report_id in _committed(reports.stuck_preparations))
+
+
 @shared_task(name="worker.tasks.draw_report_pdfs")
 def draw_report_pdfs(report_id: int) -> int:
     """A published report's PDF in each language, drawn and kept ahead of its first visitor (run when it is

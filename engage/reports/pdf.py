@@ -6,8 +6,8 @@ are its <title> and <html lang>; its links lead to the public site (PUBLIC_URL).
 
 Drawing a year's report takes WeasyPrint seconds (measured on the 2-core development machine: a report with 500 work
 programme items, 20 wards and 30 escalations, 176 pages, 8.5 s in English and 11 s in Bengali), so each language's
-PDF is drawn once and kept in the database (ReportDocument): a published report never changes. The first request for it draws it, unless draw_ahead() did
-(the worker, when a report is published)."""
+PDF is drawn once and kept in the database (ReportDocument): a published report never changes. The first request
+for it draws it, unless draw_ahead() did (the worker, when a report is published)."""
 
 from pathlib import Path
 
