@@ -15,14 +15,20 @@ os.environ.pop("MAIL_SERVER", None)
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from support import DATABASE_URL, Browser, Sink, drop_database, free_port, make_database  # noqa: E402
+from support import (  # noqa: E402
+    DATABASE_URL,
+    Browser,
+    Sink,
+    drop_database,
+    free_port,
+    make_database,
+    reset_database,
+)
 
 from engage import create_app  # noqa: E402
-from engage.congress import services as congresses  # noqa: E402
 from engage.extensions import db, limiter  # noqa: E402
 from engage.notices import delivery, dispatch  # noqa: E402
 from engage.notices.models import Notice  # noqa: E402
-from engage.partnership import services as partnership  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -32,16 +38,6 @@ def smtp():
     controller.start()
     yield controller, sink
     controller.stop()
-
-
-def reset_database(app) -> None:
-    with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        congresses.forget_programmes()  # the rows went without the ORM's knowing
-        partnership.seed()
-        db.session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -51,6 +51,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def reset_database(app) -> None:
+    """Every table emptied and the partnership's data seeded again (a test that fills the database many times)."""
+    from engage.congress import services as congresses
+    from engage.extensions import db
+    from engage.partnership import services as partnership
+
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        congresses.forget_programmes()  # the rows went without the ORM's knowing
+        partnership.seed()
+        db.session.commit()
+
+
 def make_database(url: str, purpose: str = "main") -> str:
     """A fresh database of its own for this run, so tests never touch anything else on the server."""
     if not url.startswith("postgres"):

@@ -3,9 +3,9 @@ published ones, across every table of the report's figures (hypothesis generates
 
 import copy
 
-from conftest import reset_database
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import reset_database
 from test_report_figures import VCS, WARD_A, WARD_B, WARD_C, YEAR, Year, at
 
 from engage.congress.models import Congress, Registration, Workshop, WorkshopPlace

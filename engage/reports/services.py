@@ -39,6 +39,7 @@ from engage.time import utcnow
 log = logging.getLogger(__name__)
 PEG = "partnership-executive-group"
 PREPARE_TASK = "worker.tasks.prepare_annual_report"
+DRAW_TASK = "worker.tasks.draw_report_pdfs"  # a published report's PDFs, drawn ahead of its first visitor
 FOREWORD_LIMIT = 10_000
 COMMENTARY_LIMIT = 5_000
 STUCK_SECONDS = 600  # a preparation whose progress has not moved for this long is handed to the worker again
@@ -167,11 +168,12 @@ def refresh(report: AnnualReport, actor: Person) -> AnnualReport:
     return report
 
 
-def hand_over(report_id: int) -> bool:
-    """After the commit: ask the worker to prepare the report's figures. False when the broker did not take it: the
-    page keeps saying it is being prepared, and the relay hands it over again (stuck_preparations)."""
+def hand_over(report_id: int, task: str = PREPARE_TASK) -> bool:
+    """After the commit: ask the worker to prepare the report's figures (or, DRAW_TASK, to draw a published report's
+    PDFs). False when the broker did not take it: the page keeps saying it is being prepared, and the relay hands it
+    over again (stuck_preparations); a PDF not drawn ahead is drawn by its first request."""
     try:
-        current_app.extensions["celery"].send_task(PREPARE_TASK, args=[report_id], retry=False)
+        current_app.extensions["celery"].send_task(task, args=[report_id], retry=False)
     except Exception:  # noqa: BLE001 - whatever the broker does, the request goes on; the relay hands it over later
         log.warning("broker unavailable: annual report %s not handed to the worker", report_id)
         return False

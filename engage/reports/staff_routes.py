@@ -137,6 +137,8 @@ def _step(step: str, year: int, report: AnnualReport | None, run):
             flash(str(DONE[step]), "success")
             if step in ("start", "refresh") and not reports.hand_over(done.id):
                 flash(str(NOT_HANDED_OVER), "important")
+            if step == "publish":
+                reports.hand_over(done.id, reports.DRAW_TASK)
             return _show(year)
     heading, consequence, label = STEPS[step]
     return render_template(

@@ -72,7 +72,7 @@ def test_calls_to_action_lead_boards_and_the_archived_plan(page, visit, follow):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Everyone in Tower Hamlets should be able to enjoy good mental health and wellbeing."
     )
-    follow(page.get_by_role("main").get_by_role("link", name="Health and Wellbeing Board"))
+    follow(page.get_by_role("main").get_by_role("link", name="Health and Wellbeing Board").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Health and Wellbeing Board")
     expect(page.get_by_role("heading", name="Remit")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="London Borough of Tower Hamlets")).not_to_have_count(0)
